@@ -1,0 +1,28 @@
+// Bundles every entry point with esbuild. Type checking is separate (`npm run typecheck`).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Native and wasm-carrying packages are resolved at run time from node_modules.
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'],
+};
+const entries = [
+  { in: 'runtime/src/cli.ts', out: 'dist/cli.js' },
+  { in: 'server/src/main.ts', out: 'dist/server.js' },
+  { in: 'client/src/extension.ts', out: 'dist/client.js' },
+];
+const jobs = entries
+  .filter((e) => existsSync(e.in))
+  .map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out }));
+if (existsSync('client/webview/main.ts')) {
+  jobs.push(build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', external: [] }));
+}
+await Promise.all(jobs);
+if (watch) console.log('watch mode is not supported; rerun npm run build');

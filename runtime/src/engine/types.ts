@@ -1,0 +1,75 @@
+// The contract between the tfjs engine (runtime/src/engine/) and the orchestration around it (plan, store,
+// `ptx run`). Plain data crosses this boundary, never tf.Tensor, so checkpoints serialise directly.
+import type { MethodSpec, ModelSpec, ScheduleSpec } from '../../../grammar/src/spec.js';
+
+/** Named float tensors, e.g. PyTorch-style weight names → values (row-major, PyTorch shapes). */
+export type NamedTensors = Record<string, { shape: number[]; data: Float32Array }>;
+
+export type BackendName = 'node' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  /** The backend that is actually running. */
+  name: BackendName;
+  /** Why preferred backends were skipped, e.g. "node: @tensorflow/tfjs-node failed to load: ...". */
+  skipped: string[];
+}
+
+/**
+ * A batch of sequences in the paper's layout: `reserve` pad tokens (id 0), `length` input tokens,
+ * `length` output tokens. The model reads tokens[:, :-1]; the loss is on the output positions only.
+ */
+export interface Batch {
+  /** Row-major [batch, reserve + 2 * length]. */
+  tokens: Int32Array;
+  batch: number;
+}
+
+export interface Layout {
+  reserve: number;
+  /** Input length = output length. */
+  length: number;
+  vocab: number;
+}
+
+export interface TrainerOptions {
+  model: ModelSpec;
+  layout: Layout;
+  method: MethodSpec;
+  schedule: ScheduleSpec;
+  /** Model weights to start from (finetunes); null means a fresh seeded initialisation (pretraining). */
+  base: NamedTensors | null;
+}
+
+/** Everything needed to continue training bit-for-bit after a stop. */
+export interface TrainerSnapshot {
+  step: number;
+  /** Model weights (for full/pretrain: the trained weights; otherwise the frozen base). */
+  weights: NamedTensors;
+  /** Method parameters: LoRA A/B, prefix vectors, soft-prompt embeddings; prompt token ids as floats. */
+  adapter: NamedTensors;
+  /** Optimizer moments etc. */
+  optimizer: NamedTensors;
+  /** RNG state (dropout, prompt search), so a resumed run continues the same stream. */
+  rng: number[];
+}
+
+export interface EvalResult {
+  /** Fraction of test sequences whose every output token is right under greedy decoding. */
+  exact: number;
+  /** Fraction of output tokens that are right. */
+  perToken: number;
+  samples: number;
+}
+
+export interface AttentionRecord {
+  /** Full token sequence of the probe (reserve pads, input, greedy output up to the last decoding step). */
+  tokens: number[];
+  /** Number of prefix key positions in front of the content (kv prefix length), else 0. */
+  prefixKeys: number;
+  /** [layer][head][query][key] attention probabilities at the last decoding step (keys incl. kv prefix). */
+  attention: number[][][][];
+  /** Prefix share α per [layer][head][query], for prefix runs; null otherwise. */
+  alpha: number[][][] | null;
+  /** Per layer: largest |Δ| of relative attention over content positions vs. the pretrained model; null for a pretrain. */
+  relativeChange: number[] | null;
+}

@@ -1,14 +1,21 @@
 // `npm run bench -- NAME [args]`: runs bench/NAME.ts, whose default export is `(args) => Promise<void>`.
+// Every source file is CommonJS (the extension host loads CommonJS), so no top-level await here.
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const [name, ...args] = process.argv.slice(2);
-const available = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run.ts').map((f) => f.slice(0, -3));
-if (!name || !existsSync(join(here, `${name}.ts`))) {
-  console.error(`usage: npm run bench -- <${available.join('|')}> [args]`);
-  process.exit(2);
+async function main(): Promise<void> {
+  const here = __dirname;
+  const [name, ...args] = process.argv.slice(2);
+  const available = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run.ts').map((f) => f.slice(0, -3));
+  if (!name || !existsSync(join(here, `${name}.ts`))) {
+    console.error(`usage: npm run bench -- <${available.join('|')}> [args]`);
+    process.exit(2);
+  }
+  const mod = (await import(join(here, `${name}.ts`))) as { default: (args: string[]) => Promise<void> };
+  await mod.default(args);
 }
-const mod = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as { default: (args: string[]) => Promise<void> };
-await mod.default(args);
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,10 +1,9 @@
 // `npm run bench -- NAME [args]`: runs bench/NAME.ts, whose default export is `(args) => Promise<void>`.
-// Every source file is CommonJS (the extension host loads CommonJS), so no top-level await here.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 async function main(): Promise<void> {
-  const here = __dirname;
+  const here = import.meta.dirname;
   const [name, ...args] = process.argv.slice(2);
   const available = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run.ts').map((f) => f.slice(0, -3));
   if (!name || !existsSync(join(here, `${name}.ts`))) {

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-'use strict';
-// The `ptx` command: the bundled CLI built by `npm run build` (run automatically by `npm ci`'s prepare step).
-const path = require('node:path');
-const fs = require('node:fs');
-const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
-if (!fs.existsSync(bundle)) {
-  process.stderr.write('ptx: dist/cli.js is missing; run `npm run build` in ' + path.dirname(__dirname) + '\n');
+// The `ptx` command: the bundled CLI (dist/cli.js, CommonJS) built by `npm run build`, which `npm ci` runs
+// through the prepare script.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'dist', 'cli.js');
+if (!existsSync(bundle)) {
+  process.stderr.write(`ptx: ${bundle} is missing; run \`npm run build\` in ${root}\n`);
   process.exit(2);
 }
-require(bundle);
+createRequire(import.meta.url)(bundle);

@@ -1,6 +1,6 @@
 // Bundles every entry point with esbuild. Type checking is separate (`npm run typecheck`).
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -25,4 +25,8 @@ if (existsSync('client/webview/main.ts')) {
   jobs.push(build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', external: [] }));
 }
 await Promise.all(jobs);
+// The package is ESM ("type": "module", needed by chevrotain 11 under tsx); the bundles are CommonJS for
+// VS Code's extension host, so dist/ declares itself CommonJS.
+mkdirSync('dist', { recursive: true });
+writeFileSync('dist/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
 if (watch) console.log('watch mode is not supported; rerun npm run build');

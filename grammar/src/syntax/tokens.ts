@@ -1,0 +1,69 @@
+// Tokens of the .ptx language. Keywords are also valid as keys and argument names (`model: tiny`), so the
+// parser accepts any word token where a key is expected.
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+/** A block comment that never closes: kept as a comment (so nothing after it is misread) and reported. */
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'comments', line_breaks: true });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+
+function keyword(name: string): TokenType {
+  return createToken({ name: `Kw_${name}`, pattern: new RegExp(name), longer_alt: Identifier });
+}
+
+export const Data = keyword('data');
+export const Model = keyword('model');
+export const Task = keyword('task');
+export const Pretrain = keyword('pretrain');
+export const Finetune = keyword('finetune');
+export const Compare = keyword('compare');
+export const Evaluate = keyword('evaluate');
+export const From = keyword('from');
+export const On = keyword('on');
+export const Then = keyword('then');
+
+export const BLOCK_KEYWORDS = [Data, Model, Task, Pretrain, Finetune, Compare, Evaluate];
+export const KEYWORDS = [...BLOCK_KEYWORDS, From, On, Then];
+
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/ });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
+export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
+export const LSquare = createToken({ name: 'LSquare', pattern: /\[/ });
+export const RSquare = createToken({ name: 'RSquare', pattern: /\]/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+
+// Order matters: comments before anything starting with '/', keywords before Identifier, DotDot before numbers.
+export const ALL_TOKENS: TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
+  ...KEYWORDS,
+  Identifier,
+  DotDot,
+  NumberLit,
+  LCurly,
+  RCurly,
+  LSquare,
+  RSquare,
+  LParen,
+  RParen,
+  Colon,
+  Comma,
+  Equals,
+];
+
+export const ptxLexer = new Lexer(ALL_TOKENS, {
+  positionTracking: 'full',
+  ensureOptimizations: false,
+  // Error messages are produced by our own wrapper, located and in our words.
+  errorMessageProvider: undefined,
+});

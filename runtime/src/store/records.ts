@@ -1,0 +1,55 @@
+// What the store keeps about runs and evaluations (plain JSON next to the tensors).
+import type { AttentionRecord, BackendName, TrainerSnapshot } from '../engine/types.js';
+
+/** Summary of a finished training run, kept in its manifest for tables. */
+export interface RunInfo {
+  name: string;
+  kind: 'pretrain' | 'finetune';
+  method: string;
+  backend: BackendName;
+  seed: number;
+  steps: number;
+  trainable: number;
+  /** Training wall time over all sessions (a resumed run adds its sessions). */
+  elapsedMs: number;
+  finalLoss: number | null;
+}
+
+/** The loss curve: losses[i] is the training loss of step i + 1. */
+export interface RunMetrics {
+  losses: number[];
+  elapsedMs: number;
+  stepsPerSecond: number;
+  /** Steps at which a session resumed from a stopped run (empty when trained in one go). */
+  resumedAt: number[];
+}
+
+/** One evaluation of a run on a task over the test split. */
+export interface EvalInfo {
+  run: string;
+  task: string;
+  exact: number;
+  perToken: number;
+  samples: number;
+  backend: BackendName;
+  seed: number;
+  trainable: number;
+  /** Training time of the evaluated run (for the table), not the evaluation's. */
+  trainMs: number;
+  hasAttention: boolean;
+}
+
+export interface StoredEval {
+  info: EvalInfo;
+  attention: AttentionRecord | null;
+}
+
+/** A run stopped mid-way: the trainer's snapshot plus the data stream and the curve so far. */
+export interface ResumeState {
+  snapshot: TrainerSnapshot;
+  /** State of the training example stream, so the resumed run sees the same batches. */
+  dataState: number;
+  losses: number[];
+  elapsedMs: number;
+  resumedAt: number[];
+}

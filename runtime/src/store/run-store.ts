@@ -1,0 +1,193 @@
+// The on-disk store beside a spec: `.ptx/runs/<hash>/` per training run, named by the hash of everything
+// that determines it (plan/keys.ts), holding
+//   checkpoint.bin + checkpoint.json   the final trainer snapshot (float32 tensors + JSON index)
+//   metrics.json                       the loss curve
+//   manifest.json                      sha256 of each file, written last (entry.ts)
+//   evals/<hash>/                      evaluations of this run: result.json, attention.json, manifest.json
+//   resume/                            a stopped run's snapshot (its own manifest), removed on completion
+// Every file is written atomically; an entry counts only when its manifest verifies.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { NamedTensors, TrainerSnapshot } from '../engine/types.js';
+import { EntryWriter, loadEntry, verifyEntry, type EntryStatus } from './entry.js';
+import { decodeTensors, encodeTensors, groupTensors, ungroupTensors, type TensorIndex } from './tensors.js';
+import type { EvalInfo, ResumeState, RunInfo, RunMetrics, StoredEval } from './records.js';
+
+const SNAPSHOT_GROUPS = ['weights', 'adapter', 'optimizer'] as const;
+
+/** A finished run as stored: its final snapshot, loss curve and summary. */
+export interface StoredRun {
+  snapshot: TrainerSnapshot;
+  metrics: RunMetrics;
+  info: RunInfo;
+}
+
+function encodeSnapshot(s: TrainerSnapshot): { index: TensorIndex & { step: number; rng: number[] }; bin: Uint8Array } {
+  const { index, bin } = encodeTensors(groupTensors({ weights: s.weights, adapter: s.adapter, optimizer: s.optimizer }));
+  return { index: { ...index, step: s.step, rng: [...s.rng] }, bin };
+}
+
+function decodeSnapshot(indexJson: Buffer, bin: Buffer): TrainerSnapshot {
+  const index = JSON.parse(indexJson.toString('utf8')) as TensorIndex & { step: number; rng: number[] };
+  const g = ungroupTensors(decodeTensors(index, bin), SNAPSHOT_GROUPS);
+  return { step: index.step, rng: index.rng, weights: g.weights!, adapter: g.adapter!, optimizer: g.optimizer! };
+}
+
+function json<T>(files: Map<string, Buffer>, name: string): T {
+  const b = files.get(name);
+  if (!b) throw new Error(`${name} is not in the entry`);
+  return JSON.parse(b.toString('utf8')) as T;
+}
+
+export class RunStore {
+  constructor(readonly root: string) {}
+
+  /** The store of a spec file: `.ptx/` in the spec's folder. */
+  static besideSpec(specPath: string): RunStore {
+    return new RunStore(join(dirname(resolve(specPath)), '.ptx'));
+  }
+
+  runDir(hash: string): string {
+    return join(this.root, 'runs', hash);
+  }
+
+  evalDir(runHash: string, evalHash: string): string {
+    return join(this.runDir(runHash), 'evals', evalHash);
+  }
+
+  resumeDir(hash: string): string {
+    return join(this.runDir(hash), 'resume');
+  }
+
+  private ensureRoot(): void {
+    mkdirSync(join(this.root, 'runs'), { recursive: true });
+    // Results are local artefacts: keep them out of the user's version control by default.
+    const ignore = join(this.root, '.gitignore');
+    if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+  }
+
+  // ---- finished runs ----
+
+  runStatus(hash: string): EntryStatus<RunInfo> {
+    return verifyEntry<RunInfo>(this.runDir(hash));
+  }
+
+  /**
+   * Clears a run folder for a fresh attempt: its old manifest, files and evaluations go (they belong to
+   * a result that is being replaced); a resumable snapshot stays.
+   */
+  prepareRun(hash: string): void {
+    this.ensureRoot();
+    const dir = this.runDir(hash);
+    if (!existsSync(dir)) return;
+    rmSync(join(dir, 'manifest.json'), { force: true });
+    for (const name of readdirSync(dir)) {
+      if (name === 'resume' || name.startsWith('resume-')) continue;
+      rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  }
+
+  saveRun(hash: string, key: unknown, run: StoredRun): void {
+    this.ensureRoot();
+    const w = new EntryWriter(this.runDir(hash));
+    const { index, bin } = encodeSnapshot(run.snapshot);
+    w.write('checkpoint.bin', bin);
+    w.writeJson('checkpoint.json', index);
+    w.writeJson('metrics.json', run.metrics);
+    w.commit(key, run.info);
+    this.clearResume(hash);
+  }
+
+  loadRun(hash: string): StoredRun {
+    const e = loadEntry<RunInfo>(this.runDir(hash));
+    return {
+      snapshot: decodeSnapshot(e.files.get('checkpoint.json')!, e.files.get('checkpoint.bin')!),
+      metrics: json<RunMetrics>(e.files, 'metrics.json'),
+      info: e.manifest.info,
+    };
+  }
+
+  /** The final model weights of a run (what a finetune from it starts from). */
+  loadWeights(hash: string): NamedTensors {
+    return this.loadRun(hash).snapshot.weights;
+  }
+
+  // ---- evaluations ----
+
+  evalStatus(runHash: string, evalHash: string): EntryStatus<EvalInfo> {
+    return verifyEntry<EvalInfo>(this.evalDir(runHash, evalHash));
+  }
+
+  saveEval(runHash: string, evalHash: string, key: unknown, ev: StoredEval): void {
+    this.ensureRoot();
+    const w = new EntryWriter(this.evalDir(runHash, evalHash));
+    w.writeJson('result.json', ev.info);
+    if (ev.attention) w.writeJson('attention.json', ev.attention);
+    w.commit(key, ev.info);
+  }
+
+  loadEval(runHash: string, evalHash: string): StoredEval {
+    const e = loadEntry<EvalInfo>(this.evalDir(runHash, evalHash));
+    return {
+      info: json<EvalInfo>(e.files, 'result.json'),
+      attention: e.files.has('attention.json') ? json(e.files, 'attention.json') : null,
+    };
+  }
+
+  // ---- resumable snapshots of stopped runs ----
+
+  /**
+   * Writes the snapshot into a fresh folder, seals it, and only then swaps it in for `resume/`, so an
+   * interrupted save leaves the previous snapshot (or a complete new one) in place.
+   */
+  saveResume(hash: string, state: ResumeState): void {
+    this.ensureRoot();
+    const fresh = join(this.runDir(hash), `resume-${randomBytes(4).toString('hex')}`);
+    const w = new EntryWriter(fresh);
+    const { index, bin } = encodeSnapshot(state.snapshot);
+    w.write('snapshot.bin', bin);
+    w.writeJson('snapshot.json', index);
+    w.writeJson('state.json', { dataState: state.dataState, losses: state.losses, elapsedMs: state.elapsedMs, resumedAt: state.resumedAt });
+    w.commit({ resumeOf: hash }, { step: state.snapshot.step });
+    const target = this.resumeDir(hash);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(fresh, target);
+  }
+
+  /**
+   * The newest valid snapshot of a stopped run, or null; invalid ones are reported through `onInvalid`
+   * and ignored (a stale `resume-*` folder is what a crash between seal and swap leaves behind).
+   */
+  loadResume(hash: string, onInvalid: (reason: string) => void = () => {}): ResumeState | null {
+    const dir = this.runDir(hash);
+    if (!existsSync(dir)) return null;
+    let best: ResumeState | null = null;
+    for (const name of readdirSync(dir)) {
+      if (name !== 'resume' && !name.startsWith('resume-')) continue;
+      const path = join(dir, name);
+      const st = verifyEntry(path);
+      if (st.state !== 'complete') {
+        if (st.state === 'invalid' || name === 'resume') onInvalid(`${name}: ${st.state === 'invalid' ? st.reason : 'incomplete'}`);
+        continue;
+      }
+      try {
+        const e = loadEntry(path);
+        const snapshot = decodeSnapshot(e.files.get('snapshot.json')!, e.files.get('snapshot.bin')!);
+        const s = json<Omit<ResumeState, 'snapshot'>>(e.files, 'state.json');
+        if (!best || snapshot.step > best.snapshot.step) best = { snapshot, ...s };
+      } catch (err) {
+        onInvalid(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return best;
+  }
+
+  clearResume(hash: string): void {
+    const dir = this.runDir(hash);
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      if (name === 'resume' || name.startsWith('resume-')) rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// What determines a run, as the object whose hash names its store folder. Names are left out (renaming a
+// block does not re-train it); everything that changes the numbers is in: for a pretrain the model, data,
+// task steps, schedule (seed included), reserved positions and backend; for a finetune the parent run's
+// hash (which carries model, data and reserve), its task, method, schedule and backend.
+import type { DataSpec, FinetuneSpec, ModelSpec, PretrainSpec, TaskSpec } from '../../../grammar/src/spec.js';
+import type { BackendName } from '../engine/types.js';
+import { hashKey } from '../store/canonical.js';
+
+/**
+ * Bumped when the runtime's numerics or the store layout change in a way that makes old results
+ * incomparable; every key includes it, so old folders are simply never looked up again.
+ */
+export const KEY_FORMAT = 1;
+
+function withoutName<T extends { name: string }>(x: T): Omit<T, 'name'> {
+  const { name: _name, ...rest } = x;
+  return rest;
+}
+
+export function taskKey(t: TaskSpec): unknown {
+  return t.steps;
+}
+
+export function pretrainKey(p: PretrainSpec, backend: BackendName): unknown {
+  return {
+    format: KEY_FORMAT,
+    kind: 'pretrain',
+    model: withoutName<ModelSpec>(p.model),
+    data: withoutName<DataSpec>(p.data),
+    tasks: p.tasks.map(taskKey),
+    schedule: p.schedule,
+    reserve: p.reserve,
+    backend,
+  };
+}
+
+export function finetuneKey(f: FinetuneSpec, parentHash: string, backend: BackendName): unknown {
+  return {
+    format: KEY_FORMAT,
+    kind: 'finetune',
+    parent: parentHash,
+    task: taskKey(f.task),
+    method: f.method,
+    schedule: f.schedule,
+    backend,
+  };
+}
+
+/**
+ * An evaluation of one run on one task. The reference (the pretrained root, whose attention the probe is
+ * compared with) matters only when there is a probe.
+ */
+export function evalKey(runHash: string, task: TaskSpec, samples: number, probe: number[] | null, referenceHash: string | null): unknown {
+  return {
+    format: KEY_FORMAT,
+    kind: 'evaluate',
+    run: runHash,
+    task: taskKey(task),
+    samples,
+    probe,
+    reference: probe ? referenceHash : null,
+  };
+}
+
+export { hashKey };

@@ -1,0 +1,98 @@
+// Cross-checks between blocks: can this task run on this data, does the vocabulary hold its outputs, does
+// the sequence fit the model, is a prefix shorter than the reserved positions.
+import type { Range } from '../syntax/ast.js';
+import type { DataSpec, Lang, MethodSpec, ModelSpec, TaskSpec } from '../spec.js';
+import type { AnalysisContext } from './context.js';
+
+const LANG_NAME: Record<Lang, string> = { en: 'English', de: 'German', es: 'Spanish' };
+
+/** Reports whether `task` can run on `data` and fits its vocabulary. Returns true when it can. */
+export function checkTaskOnData(ctx: AnalysisContext, task: TaskSpec, data: DataSpec, range: Range): boolean {
+  const label = task.name ? `task '${task.name}'` : 'this task';
+  if (data.kind === 'words') {
+    let lang: Lang = 'en';
+    for (const s of task.steps) {
+      if (s.kind === 'translate') {
+        if (s.from !== lang) {
+          ctx.report('incompatible-data', range, `${label}: translate(${s.from}, ${s.to}) expects ${LANG_NAME[s.from]} words but receives ${LANG_NAME[lang]} words`);
+          return false;
+        }
+        lang = s.to;
+      } else if (s.kind !== 'copy' && s.kind !== 'reverse') {
+        ctx.report('incompatible-data', range, `${label}: ${s.kind} needs digit data, but data '${data.name}' holds words (only copy, reverse and translate apply to words)`);
+        return false;
+      }
+    }
+    return true;
+  }
+  let lo = data.values[0];
+  let hi = data.values[1];
+  for (const s of task.steps) {
+    switch (s.kind) {
+      case 'translate':
+        ctx.report('incompatible-data', range, `${label}: translate needs word data (data { kind: words }), but data '${data.name}' holds digits`);
+        return false;
+      case 'add':
+        lo += s.k;
+        hi += s.k;
+        break;
+      case 'histogram':
+        lo = 1;
+        hi = data.length;
+        break;
+      default:
+        break;
+    }
+  }
+  if (lo < 0) {
+    ctx.report('out-of-range', range, `${label} produces tokens down to ${lo} on data '${data.name}', but tokens cannot be negative`);
+    return false;
+  }
+  if (hi >= data.vocab) {
+    ctx.report('vocab-too-small', range, `${label} produces tokens up to ${hi} on data '${data.name}', but its vocabulary of ${data.vocab} holds tokens 0..${data.vocab - 1}; set vocab: ${hi + 1}`);
+    return false;
+  }
+  return true;
+}
+
+export function checkInputsFitVocab(ctx: AnalysisContext, data: DataSpec, range: Range): void {
+  if (data.kind === 'digits' && data.values[1] >= data.vocab) {
+    ctx.report('vocab-too-small', range, `inputs go up to ${data.values[1]}, but the vocabulary of ${data.vocab} holds tokens 0..${data.vocab - 1}; set vocab: ${data.values[1] + 1}`);
+  }
+}
+
+/** The model reads every token but the last: reserve + input + output − 1 positions. */
+export function checkSequenceFits(ctx: AnalysisContext, model: ModelSpec, data: DataSpec, reserve: number, range: Range): void {
+  const need = reserve + 2 * data.length - 1;
+  if (need > model.context) {
+    ctx.report(
+      'sequence-exceeds-context',
+      range,
+      `${reserve} reserved + ${data.length} input + ${data.length} output tokens need ${need} positions (the last token is never read), but model '${model.name}' has context ${model.context}; set context: ${need}`,
+    );
+  }
+}
+
+/** Methods that occupy reserved positions: residual prefixes, soft prompts and prompts. */
+export function checkReserve(ctx: AnalysisContext, method: MethodSpec, reserve: number, pretrain: string, range: Range): void {
+  const occupies = (method.kind === 'prefix' && method.space === 'residual') || method.kind === 'soft_prompt' || method.kind === 'prompt';
+  if (!occupies) return;
+  const length = (method as { length: number }).length;
+  if (length > reserve) {
+    const what = method.kind === 'prefix' ? 'a residual prefix' : method.kind === 'soft_prompt' ? 'a soft prompt' : 'a prompt';
+    ctx.report(
+      'prefix-exceeds-reserve',
+      range,
+      `${what} of length ${length} needs ${length} reserved positions, but pretraining run '${pretrain}' reserves ${reserve}; set reserve: ${length} in '${pretrain}'${method.kind === 'prefix' ? " or use space: kv" : ''}`,
+    );
+  }
+}
+
+export function checkLoraRank(ctx: AnalysisContext, method: MethodSpec, model: ModelSpec, range: Range): void {
+  if (method.kind !== 'lora') return;
+  const limit = Math.min(model.width, model.mlp);
+  const smallest = method.targets.some((t) => t === 'mlp_in' || t === 'mlp_out') ? limit : model.width;
+  if (method.rank > smallest) {
+    ctx.report('lora-rank-too-large', range, `LoRA rank ${method.rank} exceeds ${smallest}, the smaller side of the adapted matrices of model '${model.name}' (width ${model.width})`);
+  }
+}

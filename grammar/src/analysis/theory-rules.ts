@@ -1,0 +1,92 @@
+// The theory diagnostics: a context-based method (prompt, soft prompt, prefix) tuned for a task that
+// needs an attention pattern or a value map the pretrained model never learned. See docs/diagnostics.md.
+import { formatCount, loraRankForBudget, trainableParameters } from '../params.js';
+import type { Range } from '../syntax/ast.js';
+import { CONTEXT_METHODS, type LoraTarget, type MethodSpec, type ModelSpec, type TaskSpec } from '../spec.js';
+import { skillGap, type Skill } from '../theory/skills.js';
+import type { AnalysisContext } from './context.js';
+import type { Fix } from './diagnostics.js';
+import { methodText } from './values.js';
+
+const DEFAULT_LORA_TARGETS: LoraTarget[] = ['output', 'mlp_in', 'mlp_out'];
+
+const METHOD_NAME: Record<MethodSpec['kind'], string> = {
+  full: 'full fine-tuning',
+  lora: 'LoRA',
+  prefix: 'prefix-tuning',
+  soft_prompt: 'soft prompting',
+  prompt: 'prompting',
+};
+
+export interface TheoryInput {
+  method: MethodSpec;
+  /** Range of the method value (the warning's location and the fixes' target). */
+  methodRange: Range;
+  target: TaskSpec;
+  /** Display name of the target task: its declared name or its source text. */
+  targetLabel: string;
+  /** Text to add to the pretraining tasks list to cover the target. */
+  targetText: string;
+  /** Tasks the starting model was trained on (the pretrain's mix plus weight-changing finetunes on the way). */
+  learned: TaskSpec[];
+  pretrainName: string;
+  /** Where to insert `, task` in the pretraining run's tasks list (just before its `]`), if known. */
+  pretrainTasksEnd: Range | null;
+  model: ModelSpec;
+  vocab: number;
+  overrides: { lr?: number; steps?: number };
+}
+
+function skillList(skills: Skill[]): string {
+  return skills.map((s) => s.label).join('; ');
+}
+
+export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
+  if (!CONTEXT_METHODS.includes(input.method.kind)) return;
+  const gap = skillGap(input.target, input.learned);
+  if (gap.missingPatterns.length === 0 && gap.missingMaps.length === 0) return;
+
+  const budget = trainableParameters(input.method, input.model, input.vocab).total;
+  const rank = loraRankForBudget(Math.max(budget, 1), input.model, DEFAULT_LORA_TARGETS);
+  const lora: MethodSpec = { kind: 'lora', rank, alpha: 1, targets: DEFAULT_LORA_TARGETS };
+  const loraCount = trainableParameters(lora, input.model, input.vocab).total;
+  const full = trainableParameters({ kind: 'full' }, input.model, input.vocab).total;
+  const loraText = methodText(lora, input.overrides);
+  const who = METHOD_NAME[input.method.kind];
+  const had = input.learned.map((t) => t.name || 'an inline task').join(', ');
+  const alternative = `use ${loraText} (${formatCount(loraCount)} trainable parameters; this ${input.method.kind.replace('_', ' ')} trains ${formatCount(budget)}) or full fine-tuning (${formatCount(full)})`;
+
+  const fixes: Fix[] = [
+    { title: `Switch to ${loraText} (${formatCount(loraCount)} parameters, closest LoRA budget)`, edits: [{ range: input.methodRange, newText: loraText }], preferred: true },
+    { title: `Switch to full fine-tuning (${formatCount(full)} parameters)`, edits: [{ range: input.methodRange, newText: methodText({ kind: 'full' }, input.overrides) }] },
+  ];
+  if (input.pretrainTasksEnd) {
+    fixes.push({
+      title: `Add ${input.targetText} to the tasks of pretraining run '${input.pretrainName}'`,
+      edits: [{ range: input.pretrainTasksEnd, newText: `, ${input.targetText}` }],
+    });
+  }
+
+  if (gap.missingPatterns.length) {
+    const hasPatterns = gap.available.filter((s) => s.kind === 'pattern');
+    ctx.report(
+      'novel-attention-pattern',
+      input.methodRange,
+      `${who} cannot change the relative attention that task \`${input.targetLabel}\` needs (${skillList(gap.missingPatterns)}); ` +
+        `the pretrained model never learned it: '${input.pretrainName}' was trained on ${had}, whose patterns are: ${skillList(hasPatterns) || 'none'}. ` +
+        `Context only rescales the attention over the content and adds a bias; ${alternative}`,
+      fixes,
+    );
+  }
+  if (gap.missingMaps.length) {
+    const hasMaps = gap.available.filter((s) => s.kind === 'map');
+    ctx.report(
+      'novel-value-map',
+      input.methodRange,
+      `${who} cannot add the value map that task \`${input.targetLabel}\` needs (${skillList(gap.missingMaps)}); ` +
+        `the pretrained model never learned it: '${input.pretrainName}' was trained on ${had}, whose maps are: ${skillList(hasMaps) || 'none'}. ` +
+        `Context can only elicit or combine pretrained skills; ${alternative}`,
+      gap.missingPatterns.length ? [] : fixes,
+    );
+  }
+}

@@ -1,0 +1,382 @@
+// Typed evaluation of values against the catalogue: every value is checked against the type its key or
+// parameter declares, problems are reported with the value's range, and the meaning is returned (or
+// undefined when the value is unusable).
+import { findFunction, METHODS, OPTIMIZERS, PRIMITIVES } from '../catalogue/functions.js';
+import { describeType, type DefaultValue, type FunctionDef, type ParamDef, type ValueType } from '../catalogue/types.js';
+import type { CallValue, Range, Value } from '../syntax/ast.js';
+import type { Lang, LoraTarget, MethodSpec, OptimizerSpec, SortOrder, TaskStep } from '../spec.js';
+import type { AnalysisContext, RefKind } from './context.js';
+
+/** A method as written, with its optional schedule overrides. */
+export interface MethodUse {
+  method: MethodSpec;
+  lr?: number;
+  steps?: number;
+  range: Range;
+}
+
+export interface TaskUse {
+  steps: TaskStep[];
+  /** The declared task it names, if it is a plain reference. */
+  name?: string;
+  range: Range;
+}
+
+export interface TaskResolver {
+  /** Steps of the declared task `name`, or undefined (already reported) when it cannot be resolved. */
+  resolve(name: string, range: Range): TaskStep[] | undefined | 'not-a-task';
+  names(): string[];
+}
+
+function bareWord(v: Value | null): CallValue | undefined {
+  return v && v.kind === 'call' && v.args === null ? v : undefined;
+}
+
+function show(v: Value, ctx: AnalysisContext): string {
+  const t = ctx.textOf(v.range);
+  return t.length > 40 ? t.slice(0, 40) + '…' : t;
+}
+
+export class Evaluator {
+  constructor(
+    private readonly ctx: AnalysisContext,
+    private readonly tasks: TaskResolver,
+    private readonly refKinds: (name: string) => RefKind | undefined,
+  ) {}
+
+  // ---- scalars ------------------------------------------------------------------------------------
+
+  int(v: Value, t: Extract<ValueType, { kind: 'int' }>, what: string): number | undefined {
+    if (v.kind !== 'number') {
+      this.ctx.report('type-mismatch', v.range, `${what} must be an integer, not '${show(v, this.ctx)}'`);
+      return undefined;
+    }
+    if (!Number.isInteger(v.value)) {
+      this.ctx.report('type-mismatch', v.range, `${what} must be an integer, not ${v.text}`);
+      return undefined;
+    }
+    if ((t.min !== undefined && v.value < t.min) || (t.max !== undefined && v.value > t.max)) {
+      this.ctx.report('out-of-range', v.range, `${what} must be ${describeType(t).replace(/^integer /, '')}, not ${v.text}`);
+      return undefined;
+    }
+    return v.value;
+  }
+
+  number(v: Value, t: Extract<ValueType, { kind: 'number' }>, what: string): number | undefined {
+    if (v.kind !== 'number' || !Number.isFinite(v.value)) {
+      this.ctx.report('type-mismatch', v.range, `${what} must be a number, not '${show(v, this.ctx)}'`);
+      return undefined;
+    }
+    const x = v.value;
+    const low = t.min !== undefined && (t.exclusiveMin ? x <= t.min : x < t.min);
+    const high = t.max !== undefined && (t.exclusiveMax ? x >= t.max : x > t.max);
+    if (low || high) {
+      this.ctx.report('out-of-range', v.range, `${what} must satisfy ${describeType(t).replace(/^number, /, '')}, not ${v.text}`);
+      return undefined;
+    }
+    return x;
+  }
+
+  bool(v: Value, what: string): boolean | undefined {
+    const w = bareWord(v);
+    if (w && (w.name.text === 'true' || w.name.text === 'false')) return w.name.text === 'true';
+    if (w) this.ctx.reportUnknown('unknown-value', v.range, `value for ${what}`, w.name.text, ['true', 'false']);
+    else this.ctx.report('type-mismatch', v.range, `${what} must be true or false, not '${show(v, this.ctx)}'`);
+    return undefined;
+  }
+
+  enumValue(v: Value, values: readonly string[], what: string): string | undefined {
+    const w = bareWord(v);
+    if (!w) {
+      this.ctx.report('type-mismatch', v.range, `${what} must be one of ${values.join(', ')}, not '${show(v, this.ctx)}'`);
+      return undefined;
+    }
+    if (values.includes(w.name.text)) return w.name.text;
+    this.ctx.reportUnknown('unknown-value', v.range, `value for ${what}`, w.name.text, values);
+    return undefined;
+  }
+
+  range(v: Value, t: Extract<ValueType, { kind: 'range' }>, what: string): [number, number] | undefined {
+    if (v.kind !== 'range' || !v.hi) {
+      this.ctx.report('type-mismatch', v.range, `${what} must be a range such as 0..7, not '${show(v, this.ctx)}'`);
+      return undefined;
+    }
+    const lo = v.lo.value;
+    const hi = v.hi.value;
+    if (!Number.isInteger(lo) || !Number.isInteger(hi)) {
+      this.ctx.report('type-mismatch', v.range, `${what} must be a range of integers, not ${v.lo.text}..${v.hi.text}`);
+      return undefined;
+    }
+    if (lo > hi) {
+      this.ctx.report('out-of-range', v.range, `${what}: the range ${lo}..${hi} is empty (the low end is above the high end)`);
+      return undefined;
+    }
+    if ((t.min !== undefined && lo < t.min) || (t.max !== undefined && hi > t.max)) {
+      this.ctx.report('out-of-range', v.range, `${what} must lie within ${t.min ?? '-∞'}..${t.max ?? '∞'}`);
+      return undefined;
+    }
+    return [lo, hi];
+  }
+
+  ref(v: Value, target: 'model' | 'data' | 'run', what: string): string | undefined {
+    const w = bareWord(v);
+    if (!w) {
+      this.ctx.report('type-mismatch', v.range, `${what} must be the name of a ${target} block, not '${show(v, this.ctx)}'`);
+      return undefined;
+    }
+    return this.refName(w.name.text, w.name.range, target);
+  }
+
+  /** Resolves a name that must refer to a block of kind `target`; records the reference. */
+  refName(name: string, range: Range, target: 'model' | 'data' | 'run'): string | undefined {
+    const kind = this.refKinds(name);
+    const decl = this.ctx.declarations.get(name) ?? null;
+    this.ctx.references.push({ name, range, expected: target, target: decl });
+    if (kind === undefined) {
+      const candidates = [...this.ctx.declarations.entries()].filter(([n]) => this.refKinds(n) === target).map(([n]) => n);
+      this.ctx.reportUnknown('unknown-name', range, `${target}`, name, candidates);
+      return undefined;
+    }
+    if (kind !== target) {
+      this.ctx.report('wrong-kind', range, `'${name}' is a ${kind}, but a ${target} is expected here`);
+      return undefined;
+    }
+    return name;
+  }
+
+  list<T>(v: Value, t: Extract<ValueType, { kind: 'list' }>, what: string, item: (x: Value) => T | undefined): T[] | undefined {
+    if (v.kind !== 'list') {
+      this.ctx.report('type-mismatch', v.range, `${what} must be a list such as [${show(v, this.ctx)}]`, [
+        { title: `Wrap in a list: [${show(v, this.ctx)}]`, edits: [{ range: v.range, newText: `[${this.ctx.textOf(v.range)}]` }], preferred: true },
+      ]);
+      return undefined;
+    }
+    if (t.minItems !== undefined && v.items.length < t.minItems) {
+      this.ctx.report('out-of-range', v.range, `${what} needs at least ${t.minItems} item${t.minItems === 1 ? '' : 's'}`);
+      return undefined;
+    }
+    const out: T[] = [];
+    let ok = true;
+    for (const x of v.items) {
+      const r = item(x);
+      if (r === undefined) ok = false;
+      else out.push(r);
+    }
+    return ok ? out : undefined;
+  }
+
+  /** Evaluates a value against a catalogue type. */
+  typed(v: Value, t: ValueType, what: string): unknown {
+    switch (t.kind) {
+      case 'int':
+        return this.int(v, t, what);
+      case 'number':
+        return this.number(v, t, what);
+      case 'bool':
+        return this.bool(v, what);
+      case 'enum':
+        return this.enumValue(v, t.values, what);
+      case 'range':
+        return this.range(v, t, what);
+      case 'ref':
+        return this.ref(v, t.target, what);
+      case 'list':
+        return this.list(v, t, what, (x) => this.typed(x, t.of, `each item of ${what}`));
+      case 'task':
+        return this.task(v);
+      case 'method':
+        return this.method(v);
+      case 'optimizer':
+        return this.optimizer(v);
+    }
+  }
+
+  // ---- calls --------------------------------------------------------------------------------------
+
+  /**
+   * Binds a call's arguments to the function's parameters (positional, then named), evaluates each and
+   * fills defaults. Returns undefined when any argument is unusable (already reported).
+   */
+  args(call: CallValue, def: FunctionDef): Record<string, unknown> | undefined {
+    const bound = new Map<string, Value>();
+    let ok = true;
+    let position = 0;
+    for (const arg of call.args ?? []) {
+      let param: ParamDef | undefined;
+      if (arg.key) {
+        param = def.params.find((p) => p.name === arg.key!.text);
+        if (!param) {
+          this.ctx.reportUnknown('unknown-parameter', arg.key.range, `parameter of ${def.name}`, arg.key.text, def.params.map((p) => p.name));
+          ok = false;
+          continue;
+        }
+      } else {
+        param = def.params[position++];
+        if (!param) {
+          this.ctx.report('too-many-arguments', arg.range, `${def.name} takes ${def.params.length === 0 ? 'no arguments' : `at most ${def.params.length} argument${def.params.length === 1 ? '' : 's'}`}`);
+          ok = false;
+          continue;
+        }
+      }
+      if (bound.has(param.name)) {
+        this.ctx.report('duplicate-key', arg.key?.range ?? arg.range, `${def.name}: '${param.name}' is given twice`);
+        ok = false;
+        continue;
+      }
+      if (!arg.value) {
+        ok = false;
+        continue;
+      }
+      bound.set(param.name, arg.value);
+    }
+    const out: Record<string, unknown> = {};
+    for (const p of def.params) {
+      const v = bound.get(p.name);
+      if (v) {
+        const r = this.typed(v, p.type, `${def.name}'s ${p.name}`);
+        if (r === undefined) ok = false;
+        else out[p.name] = r;
+      } else {
+        const d = defaultValue(p.default);
+        if (d !== undefined) out[p.name] = d;
+      }
+    }
+    return ok ? out : undefined;
+  }
+
+  private call(v: Value, candidates: readonly FunctionDef[], what: string): { call: CallValue; def: FunctionDef } | undefined {
+    if (v.kind !== 'call') {
+      this.ctx.report('type-mismatch', v.range, `expected ${what}, not '${show(v, this.ctx)}'`);
+      return undefined;
+    }
+    const def = candidates.find((f) => f.name === v.name.text);
+    if (!def) {
+      this.ctx.reportUnknown('unknown-function', v.name.range, what, v.name.text, candidates.map((f) => f.name));
+      return undefined;
+    }
+    return { call: v, def };
+  }
+
+  method(v: Value): MethodUse | undefined {
+    const c = this.call(v, METHODS, 'method');
+    if (!c) return undefined;
+    const a = this.args(c.call, c.def);
+    if (!a) return undefined;
+    const use: MethodUse = { method: methodSpec(c.def.name, a), range: v.range };
+    if (typeof a['lr'] === 'number') use.lr = a['lr'];
+    if (typeof a['steps'] === 'number') use.steps = a['steps'];
+    return use;
+  }
+
+  optimizer(v: Value): OptimizerSpec | undefined {
+    const c = this.call(v, OPTIMIZERS, 'optimizer');
+    if (!c) return undefined;
+    const a = this.args(c.call, c.def);
+    if (!a) return undefined;
+    return {
+      kind: c.def.name as OptimizerSpec['kind'],
+      lr: a['lr'] as number,
+      weightDecay: a['weight_decay'] as number,
+      beta1: (a['beta1'] as number | undefined) ?? 0.9,
+      beta2: (a['beta2'] as number | undefined) ?? 0.95,
+      momentum: (a['momentum'] as number | undefined) ?? 0,
+    };
+  }
+
+  /** A task expression: a declared task, a primitive, or a `then` composition of those. */
+  task(v: Value): TaskUse | undefined {
+    if (v.kind === 'then') {
+      const steps: TaskStep[] = [];
+      let ok = true;
+      for (const p of v.parts) {
+        const t = this.task(p);
+        if (!t) ok = false;
+        else steps.push(...t.steps);
+      }
+      return ok ? { steps, range: v.range } : undefined;
+    }
+    if (v.kind !== 'call') {
+      this.ctx.report('type-mismatch', v.range, `expected a task (a task name or a primitive such as sort(ascending)), not '${show(v, this.ctx)}'`);
+      return undefined;
+    }
+    const name = v.name.text;
+    const primitive = findFunction(name, 'primitive');
+    if (this.ctx.declarations.has(name) && !(primitive && v.args !== null)) {
+      const decl = this.ctx.declarations.get(name)!;
+      this.ctx.references.push({ name, range: v.name.range, expected: 'task', target: decl });
+      if (v.args !== null) {
+        this.ctx.report('type-mismatch', v.argsRange ?? v.range, `'${name}' is a declared task and takes no arguments`);
+        return undefined;
+      }
+      const steps = this.tasks.resolve(name, v.name.range);
+      if (steps === 'not-a-task') {
+        this.ctx.report('wrong-kind', v.name.range, `'${name}' is a ${this.refKinds(name)}, but a task is expected here`);
+        return undefined;
+      }
+      return steps ? { steps, name, range: v.range } : undefined;
+    }
+    if (!primitive) {
+      this.ctx.reportUnknown('unknown-name', v.name.range, 'task or primitive', name, [...this.tasks.names(), ...PRIMITIVES.map((p) => p.name)]);
+      return undefined;
+    }
+    const a = this.args(v, primitive);
+    if (!a) return undefined;
+    return { steps: [taskStep(name, a)], range: v.range };
+  }
+}
+
+export function defaultValue(d: DefaultValue | undefined): unknown {
+  if (d === undefined) return undefined;
+  if (typeof d === 'object' && !Array.isArray(d)) return undefined; // derived from other keys by the caller
+  return Array.isArray(d) ? [...d] : d;
+}
+
+function taskStep(name: string, a: Record<string, unknown>): TaskStep {
+  switch (name) {
+    case 'sort':
+      return { kind: 'sort', order: a['order'] as SortOrder };
+    case 'add':
+      return { kind: 'add', k: a['k'] as number };
+    case 'translate':
+      return { kind: 'translate', from: a['from'] as Lang, to: a['to'] as Lang };
+    case 'histogram':
+      return { kind: 'histogram' };
+    case 'reverse':
+      return { kind: 'reverse' };
+    default:
+      return { kind: 'copy' };
+  }
+}
+
+function methodSpec(name: string, a: Record<string, unknown>): MethodSpec {
+  switch (name) {
+    case 'lora':
+      return { kind: 'lora', rank: a['rank'] as number, alpha: a['alpha'] as number, targets: a['targets'] as LoraTarget[] };
+    case 'prefix':
+      return { kind: 'prefix', length: a['length'] as number, space: a['space'] as 'residual' | 'kv' };
+    case 'soft_prompt':
+      return { kind: 'soft_prompt', length: a['length'] as number };
+    case 'prompt':
+      return { kind: 'prompt', length: a['length'] as number };
+    default:
+      return { kind: 'full' };
+  }
+}
+
+/** Canonical text of a method, e.g. `lora(rank: 2)`: non-default arguments only. Used in labels and fixes. */
+export function methodText(m: MethodSpec, overrides: { lr?: number; steps?: number } = {}): string {
+  const def = findFunction(m.kind, 'method')!;
+  const values: Record<string, unknown> =
+    m.kind === 'lora' ? { rank: m.rank, alpha: m.alpha, targets: m.targets } : m.kind === 'prefix' ? { length: m.length, space: m.space } : m.kind === 'full' ? {} : { length: m.length };
+  const parts: string[] = [];
+  for (const p of def.params) {
+    const v = p.name === 'lr' ? overrides.lr : p.name === 'steps' ? overrides.steps : values[p.name];
+    if (v === undefined) continue;
+    const d = defaultValue(p.default);
+    const same = Array.isArray(v) && Array.isArray(d) ? v.join() === d.join() : v === d;
+    const always = (m.kind === 'lora' && p.name === 'rank') || ((m.kind === 'prefix' || m.kind === 'soft_prompt' || m.kind === 'prompt') && p.name === 'length');
+    if (same && !always) continue;
+    parts.push(`${p.name}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`);
+  }
+  return parts.length ? `${m.kind}(${parts.join(', ')})` : m.kind;
+}

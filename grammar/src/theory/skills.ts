@@ -1,0 +1,73 @@
+// The model of skills behind the theory diagnostics (see docs/diagnostics.md).
+//
+// A transformer solves these tasks with two kinds of skill:
+// - an attention pattern: which input position an output position must attend to;
+// - a value map: what it must do with the value it finds there.
+// Each primitive declares the patterns and maps it needs; a composition needs the union of its parts.
+// Context-based tuning (prompt, soft prompt, prefix) cannot change the relative attention over the content
+// (Petrov et al. 2024, Theorem 3 and Section 5) and only adds a bias to each layer's output, so it can only
+// elicit or combine skills the pretrained model already has. Full fine-tuning and LoRA change the weights
+// and can learn new patterns and maps.
+import type { TaskSpec, TaskStep } from '../spec.js';
+
+export interface Skill {
+  /** Stable identifier, e.g. `attend:ascending-rank` or `map:add(1)`. */
+  id: string;
+  kind: 'pattern' | 'map';
+  /** Short human description used in messages. */
+  label: string;
+}
+
+const pattern = (id: string, label: string): Skill => ({ id: `attend:${id}`, kind: 'pattern', label });
+const map = (id: string, label: string): Skill => ({ id: `map:${id}`, kind: 'map', label });
+
+export const ALIGNED = pattern('aligned', 'attend to the aligned input position');
+
+export function stepSkills(step: TaskStep): Skill[] {
+  switch (step.kind) {
+    case 'sort':
+      return step.order === 'ascending'
+        ? [pattern('ascending-rank', 'attend to the smallest value not yet written (ascending order)'), map('copy', 'copy the attended value')]
+        : [pattern('descending-rank', 'attend to the largest value not yet written (descending order)'), map('copy', 'copy the attended value')];
+    case 'add':
+      return [ALIGNED, map(`add(${step.k})`, `add ${step.k} to the attended value`)];
+    case 'histogram':
+      return [pattern('equal-value', 'attend to every position holding the same value'), map('count', 'count the attended positions')];
+    case 'copy':
+      return [ALIGNED, map('copy', 'copy the attended value')];
+    case 'reverse':
+      return [pattern('mirrored', 'attend to the mirrored input position'), map('copy', 'copy the attended value')];
+    case 'translate':
+      return [ALIGNED, map(`lookup(${step.from}->${step.to})`, `look up the ${langName(step.to)} word for a ${langName(step.from)} word`)];
+  }
+}
+
+function langName(l: string): string {
+  return l === 'en' ? 'English' : l === 'de' ? 'German' : l === 'es' ? 'Spanish' : l;
+}
+
+/** The skills a task needs: the union over its steps, in first-seen order. */
+export function taskSkills(task: TaskSpec): Skill[] {
+  const seen = new Map<string, Skill>();
+  for (const step of task.steps) for (const s of stepSkills(step)) if (!seen.has(s.id)) seen.set(s.id, s);
+  return [...seen.values()];
+}
+
+export interface SkillGap {
+  missingPatterns: Skill[];
+  missingMaps: Skill[];
+  /** Everything the pretraining tasks provide. */
+  available: Skill[];
+}
+
+/** Which skills of `target` none of the `pretrained` tasks has. */
+export function skillGap(target: TaskSpec, pretrained: readonly TaskSpec[]): SkillGap {
+  const have = new Map<string, Skill>();
+  for (const t of pretrained) for (const s of taskSkills(t)) if (!have.has(s.id)) have.set(s.id, s);
+  const need = taskSkills(target);
+  return {
+    missingPatterns: need.filter((s) => s.kind === 'pattern' && !have.has(s.id)),
+    missingMaps: need.filter((s) => s.kind === 'map' && !have.has(s.id)),
+    available: [...have.values()],
+  };
+}

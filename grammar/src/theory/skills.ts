@@ -38,7 +38,7 @@ export function stepSkills(step: TaskStep): Skill[] {
     case 'reverse':
       return [pattern('mirrored', 'attend to the mirrored input position'), map('copy', 'copy the attended value')];
     case 'translate':
-      return [ALIGNED, map(`lookup(${step.from}->${step.to})`, `look up the ${langName(step.to)} word for a ${langName(step.from)} word`)];
+      return [ALIGNED, map(`lookup(${step.from}->${step.to})`, `look up the ${langName(step.to)} word for each ${langName(step.from)} word`)];
   }
 }
 

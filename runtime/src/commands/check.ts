@@ -1,0 +1,80 @@
+// `ptx check FILE... [--format text|json]`: the editor's diagnostics, printed the way a compiler does.
+// Exit status: 0 when no file has an error (warnings allowed), 1 when one has, 2 for usage errors or
+// unreadable files.
+import { readFileSync } from 'node:fs';
+import { analyse, type Diagnostic } from '../../../grammar/src/index.js';
+
+export interface FileDiagnostic extends Diagnostic {
+  file: string;
+}
+
+/** `file:line:col: severity code: message`, 1-based like compilers and terminals expect. */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
+}
+
+/** The JSON form: LSP's 0-based positions. */
+export function diagnosticJson(file: string, d: Diagnostic): object {
+  return { file, range: d.range, severity: d.severity, code: d.code, message: d.message };
+}
+
+const USAGE = 'usage: ptx check FILE... [--format text|json]';
+
+export async function runCheck(args: string[]): Promise<number> {
+  let format: 'text' | 'json' = 'text';
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--format') {
+      const f = args[++i];
+      if (f !== 'text' && f !== 'json') {
+        process.stderr.write(`ptx check: --format must be text or json\n${USAGE}\n`);
+        return 2;
+      }
+      format = f;
+    } else if (a.startsWith('--format=')) {
+      const f = a.slice('--format='.length);
+      if (f !== 'text' && f !== 'json') {
+        process.stderr.write(`ptx check: --format must be text or json\n${USAGE}\n`);
+        return 2;
+      }
+      format = f;
+    } else if (a === '--help' || a === '-h') {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    } else if (a.startsWith('-')) {
+      process.stderr.write(`ptx check: unknown option '${a}'\n${USAGE}\n`);
+      return 2;
+    } else files.push(a);
+  }
+  if (files.length === 0) {
+    process.stderr.write(`ptx check: no input files\n${USAGE}\n`);
+    return 2;
+  }
+  const texts: Array<[string, string]> = [];
+  for (const f of files) {
+    try {
+      texts.push([f, readFileSync(f, 'utf8')]);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      process.stderr.write(`ptx check: cannot read ${f}: ${why}\n`);
+      return 2;
+    }
+  }
+  let errors = 0;
+  let warnings = 0;
+  const json: object[] = [];
+  for (const [file, text] of texts) {
+    const { diagnostics } = analyse(text);
+    for (const d of diagnostics) {
+      if (d.severity === 'error') errors++;
+      if (d.severity === 'warning') warnings++;
+      if (format === 'json') json.push(diagnosticJson(file, d));
+      else process.stdout.write(formatDiagnostic(file, d) + '\n');
+    }
+  }
+  if (format === 'json') process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  else if (errors || warnings) process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+  return errors > 0 ? 1 : 0;
+}

@@ -115,7 +115,7 @@ test('run store: a run round-trips; its folder is .ptx/runs/<hash> beside the sp
   assert.equal(store.root, join(d, '.ptx'));
   const hash = hashKey({ run: 'base' });
   assert.equal(store.runStatus(hash).state, 'missing');
-  store.saveRun(hash, { run: 'base' }, { snapshot: snapshot(3), metrics: { losses: [3, 2, 1], elapsedMs: 10, stepsPerSecond: 300, resumedAt: [] }, info: INFO });
+  store.saveRun(hash, { run: 'base' }, { snapshot: snapshot(3), merged: null, metrics: { losses: [3, 2, 1], elapsedMs: 10, stepsPerSecond: 300, resumedAt: [] }, info: INFO });
   const st = store.runStatus(hash);
   assert.equal(st.state, 'complete');
   assert.equal(st.state === 'complete' && st.manifest.info.trainable, 6);
@@ -125,6 +125,8 @@ test('run store: a run round-trips; its folder is .ptx/runs/<hash> beside the sp
   assert.deepEqual(run.snapshot.adapter.prefix!.data, Float32Array.from([0.5, -0.25, 1e-7]));
   assert.deepEqual(run.snapshot.optimizer['m/transformer.wte.weight']!.data, new Float32Array(6).fill(3));
   assert.deepEqual(run.metrics.losses, [3, 2, 1]);
+  assert.equal(run.merged, null);
+  assert.deepEqual(store.loadModelWeights(hash), run.snapshot.weights);
   assert.deepEqual(readdirSync(store.runDir(hash)).sort(), ['checkpoint.bin', 'checkpoint.json', 'manifest.json', 'metrics.json']);
   assert.equal(readFileSync(join(store.root, '.gitignore'), 'utf8'), '*\n');
 
@@ -179,6 +181,8 @@ test('resume: saved atomically, newest valid one wins, corrupt ones are reported
   store.saveResume(h, state(2));
   store.prepareRun(h);
   assert.ok(store.loadResume(h));
-  store.saveRun(h, {}, { snapshot: snapshot(3), metrics: { losses: [], elapsedMs: 0, stepsPerSecond: 0, resumedAt: [] }, info: INFO });
+  store.saveRun(h, {}, { snapshot: snapshot(3), merged: snapshot(3, 2).weights, metrics: { losses: [], elapsedMs: 0, stepsPerSecond: 0, resumedAt: [] }, info: INFO });
   assert.equal(existsSync(store.resumeDir(h)), false);
+  assert.deepEqual(store.loadModelWeights(h)['transformer.wte.weight']!.data, Float32Array.from([2, 4, 6, 8, 10, 12]), 'merged weights win');
+  assert.deepEqual(store.loadRun(h).snapshot.weights['transformer.wte.weight']!.data, Float32Array.from([1, 2, 3, 4, 5, 6]));
 });

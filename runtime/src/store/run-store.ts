@@ -1,6 +1,7 @@
 // The on-disk store beside a spec: `.ptx/runs/<hash>/` per training run, named by the hash of everything
 // that determines it (plan/keys.ts), holding
 //   checkpoint.bin + checkpoint.json   the final trainer snapshot (float32 tensors + JSON index)
+//   merged.bin + merged.json           LoRA runs: the weights with the adapters folded in
 //   metrics.json                       the loss curve
 //   manifest.json                      sha256 of each file, written last (entry.ts)
 //   evals/<hash>/                      evaluations of this run: result.json, attention.json, manifest.json
@@ -19,6 +20,11 @@ const SNAPSHOT_GROUPS = ['weights', 'adapter', 'optimizer'] as const;
 /** A finished run as stored: its final snapshot, loss curve and summary. */
 export interface StoredRun {
   snapshot: TrainerSnapshot;
+  /**
+   * The model with the method's weight changes folded in (LoRA), which finetunes from this run start
+   * from; null when it equals `snapshot.weights` (pretraining, full fine-tuning).
+   */
+  merged: NamedTensors | null;
   metrics: RunMetrics;
   info: RunInfo;
 }
@@ -94,6 +100,11 @@ export class RunStore {
     const { index, bin } = encodeSnapshot(run.snapshot);
     w.write('checkpoint.bin', bin);
     w.writeJson('checkpoint.json', index);
+    if (run.merged) {
+      const m = encodeTensors(run.merged);
+      w.write('merged.bin', m.bin);
+      w.writeJson('merged.json', m.index);
+    }
     w.writeJson('metrics.json', run.metrics);
     w.commit(key, run.info);
     this.clearResume(hash);
@@ -101,16 +112,19 @@ export class RunStore {
 
   loadRun(hash: string): StoredRun {
     const e = loadEntry<RunInfo>(this.runDir(hash));
+    const merged = e.files.has('merged.json') ? decodeTensors(json<TensorIndex>(e.files, 'merged.json'), e.files.get('merged.bin')!) : null;
     return {
       snapshot: decodeSnapshot(e.files.get('checkpoint.json')!, e.files.get('checkpoint.bin')!),
+      merged,
       metrics: json<RunMetrics>(e.files, 'metrics.json'),
       info: e.manifest.info,
     };
   }
 
-  /** The final model weights of a run (what a finetune from it starts from). */
-  loadWeights(hash: string): NamedTensors {
-    return this.loadRun(hash).snapshot.weights;
+  /** The final model weights of a run, method folded in: what a finetune from it starts from. */
+  loadModelWeights(hash: string): NamedTensors {
+    const run = this.loadRun(hash);
+    return run.merged ?? run.snapshot.weights;
   }
 
   // ---- evaluations ----

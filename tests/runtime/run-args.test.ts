@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { commandLine, parseRunArgs } from '../../runtime/src/commands/run/args.js';
+import { EventReporter, HumanReporter } from '../../runtime/src/commands/run/reporter.js';
+import { formatSeconds, textTable } from '../../runtime/src/commands/run/format.js';
+import { resultTable } from '../../runtime/src/commands/run/table.js';
+
+test('run args: file, --only, --backend, flags; errors are one line', () => {
+  assert.deepEqual(parseRunArgs(['a.ptx', '--only', 'x', '--backend', 'wasm', '--events']), { file: 'a.ptx', only: 'x', backend: 'wasm', events: true, quiet: false });
+  assert.deepEqual(parseRunArgs(['--backend=cpu', 'a.ptx', '--quiet']), { file: 'a.ptx', backend: 'cpu', events: false, quiet: true });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--backend', 'gpu']), { error: '--backend must be one of node, wasm, cpu' });
+  assert.deepEqual(parseRunArgs([]), { error: 'no spec file given' });
+  assert.deepEqual(parseRunArgs(['a.ptx', 'b.ptx']), { error: "one spec file at a time (got 'a.ptx' and 'b.ptx')" });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--only']), { error: '--only needs a block name' });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--fast']), { error: "unknown option '--fast'" });
+  assert.equal(commandLine({ file: 'my spec.ptx', only: 'desc', backend: 'wasm', events: true, quiet: false }), "ptx run 'my spec.ptx' --only desc --backend wasm");
+});
+
+const job = { id: 'train:base', kind: 'train' as const, run: 'base', hash: 'h' };
+
+test('events: JSON lines only, progress throttled but the last step always sent', () => {
+  const lines: string[] = [];
+  const r = new EventReporter((t) => lines.push(t));
+  r.jobStart(job, { steps: 1000 });
+  for (let s = 1; s <= 1000; s++) r.progress(job, { step: s, steps: 1000, loss: 1 / s, stepsPerSecond: 1e6, etaSeconds: 0 });
+  r.jobEnd(job, { status: 'done', seconds: 1, finalLoss: 0.001 });
+  r.done({ exitCode: 0, trained: 1, evaluated: 0, cached: 0, failed: 0, stopped: false });
+  const events = lines.map((l) => {
+    assert.ok(l.endsWith('\n') && !l.slice(0, -1).includes('\n'));
+    return JSON.parse(l) as { event: string; step?: number };
+  });
+  assert.equal(events[0]!.event, 'job-start');
+  const progress = events.filter((e) => e.event === 'progress');
+  assert.ok(progress.length >= 1 && progress.length < 10, `${progress.length} progress events`);
+  assert.equal(progress[progress.length - 1]!.step, 1000);
+  assert.deepEqual(events.slice(-2).map((e) => e.event), ['job-end', 'done']);
+});
+
+test('human progress: redrawn in place on a TTY, plain lines otherwise', () => {
+  let tty = '';
+  const r = new HumanReporter((t) => (tty += t), () => {}, { tty: true, quiet: false, columns: 200 });
+  r.progress(job, { step: 5, steps: 10, loss: 0.5, stepsPerSecond: 2, etaSeconds: 2.5 });
+  r.jobEnd(job, { status: 'done', seconds: 5, finalLoss: 0.25 });
+  assert.match(tty, /^\r\x1b\[2K {2}base \[#{10}\.{10}\] step 5\/10 {2}loss 0\.5000 {2}2\.0 steps\/s {2}ETA 2\.5s\r\x1b\[2K {2}done in 5\.0s, final loss 0\.2500\n$/);
+  let plain = '';
+  const p = new HumanReporter((t) => (plain += t), () => {}, { tty: false, quiet: false, plainEverySeconds: 3600 });
+  for (let s = 1; s <= 10; s++) p.progress(job, { step: s, steps: 10, loss: 0.5, stepsPerSecond: 2, etaSeconds: 1 });
+  assert.ok(!plain.includes('\r'));
+  assert.equal(plain.trim().split('\n').length, 1, 'only the final step within the period');
+  assert.match(plain, /step 10\/10/);
+});
+
+test('table: every column, numbers right-aligned', () => {
+  const t = resultTable([
+    { run: 'desc_full', task: 'desc', exact: 0.849, perToken: 0.97, samples: 3200, trainable: 123456, trainSeconds: 75, backend: 'wasm', seed: 0, cached: false, block: null, hash: 'x', attention: null },
+    { run: 'desc_prefix', task: 'desc', exact: 0, perToken: 0.2, samples: 3200, trainable: 96, trainSeconds: 5, backend: 'wasm', seed: 0, cached: true, block: null, hash: 'y', attention: null },
+  ]);
+  const lines = t.trimEnd().split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(lines[0]!, /^run +task +exact match +per-token +trainable params +time +backend +seed$/);
+  assert.match(lines[2]!, /^desc_full +desc +84\.9% +97\.0% +123,456 +1m15s +wasm +0$/);
+  assert.match(lines[3]!, /^desc_prefix +desc +0\.0% +20\.0% +96 +5\.0s +wasm +0$/);
+  assert.equal(formatSeconds(3725), '1h02m');
+  assert.equal(textTable(['a'], [['x']], [true]), 'a\n-\nx\n');
+});

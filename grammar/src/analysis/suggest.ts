@@ -1,4 +1,5 @@
-// "Did you mean": the closest candidate by edit distance, if it is close enough to be a likely typo.
+// "Did you mean": the closest candidate by edit distance (with transpositions, the commonest typo), if it
+// is close enough to be a likely typo.
 
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
@@ -6,6 +7,8 @@ export function editDistance(a: string, b: string): number {
   const n = b.length;
   if (m === 0) return n;
   if (n === 0) return m;
+  // Optimal string alignment: Levenshtein plus adjacent transpositions; three rolling rows.
+  let before = new Array<number>(n + 1).fill(0);
   let prev = new Array<number>(n + 1);
   let cur = new Array<number>(n + 1);
   for (let j = 0; j <= n; j++) prev[j] = j;
@@ -13,9 +16,11 @@ export function editDistance(a: string, b: string): number {
     cur[0] = i;
     for (let j = 1; j <= n; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) d = Math.min(d, before[j - 2]! + 1);
+      cur[j] = d;
     }
-    [prev, cur] = [cur, prev];
+    [before, prev, cur] = [prev, cur, before];
   }
   return prev[n]!;
 }

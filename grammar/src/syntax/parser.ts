@@ -34,14 +34,15 @@ export class PtxParser extends CstParser {
   // data NAME { ... } | model NAME { ... } | pretrain NAME { ... }
   private namedBlock = this.RULE('namedBlock', () => {
     this.OR([{ ALT: () => this.CONSUME(T.Data) }, { ALT: () => this.CONSUME(T.Model) }, { ALT: () => this.CONSUME(T.Pretrain) }]);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    // Names are optional in the grammar so that a missing one is reported by the analysis, in its words.
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'name' }));
     this.SUBRULE(this.body);
   });
 
   // task NAME = expr
   private taskDecl = this.RULE('taskDecl', () => {
     this.CONSUME(T.Task);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'name' }));
     this.CONSUME(T.Equals);
     this.SUBRULE(this.value);
   });
@@ -49,7 +50,7 @@ export class PtxParser extends CstParser {
   // finetune NAME from RUN on TASK { ... } | compare NAME from RUN on TASK { ... }
   private runBlock = this.RULE('runBlock', () => {
     this.OR([{ ALT: () => this.CONSUME(T.Finetune) }, { ALT: () => this.CONSUME(T.Compare) }]);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'name' }));
     this.CONSUME(T.From);
     this.CONSUME2(T.Identifier, { LABEL: 'from' });
     this.CONSUME(T.On);

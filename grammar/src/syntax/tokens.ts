@@ -64,6 +64,4 @@ export const ALL_TOKENS: TokenType[] = [
 export const ptxLexer = new Lexer(ALL_TOKENS, {
   positionTracking: 'full',
   ensureOptimizations: false,
-  // Error messages are produced by our own wrapper, located and in our words.
-  errorMessageProvider: undefined,
 });

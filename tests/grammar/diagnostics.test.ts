@@ -1,0 +1,123 @@
+// Every diagnostic code, triggered at the exact range it should point at.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyse, DIAGNOSTIC_CODES, type DiagnosticCode } from '../../grammar/src/index.js';
+import { expectDiagnostics, expectNoDiagnostics, mark, PREAMBLE } from './helpers.js';
+
+const seen = new Set<DiagnosticCode>();
+function check(name: string, source: string, expected: Parameters<typeof expectDiagnostics>[1]): void {
+  test(name, () => {
+    expectDiagnostics(source, expected);
+  });
+  for (const e of expected) seen.add(e.code);
+}
+
+test('the preamble and every example is free of errors', () => {
+  expectNoDiagnostics(PREAMBLE);
+});
+
+// ---- syntax ----
+check('unexpected character', 'data d { length: 4 <|@|> }', [{ code: 'unexpected-character', message: '"@"' }]);
+check('a missing colon is a syntax error at the next token', 'data d { length <|4|> }', [{ code: 'syntax-error', message: "expected ':'" }]);
+check('stray top-level text', '<|junk words|>\ndata d { length: 4 }', [{ code: 'stray-token', message: "'junk'" }]);
+check('missing name', '<|data|> { length: 4 }', [{ code: 'missing-name' }]);
+
+// ---- names ----
+check('unknown model name with a suggestion', PREAMBLE + 'pretrain p { model: <|mm|>  data: digits  tasks: [asc] }', [{ code: 'unknown-name', message: "did you mean 'm'" }]);
+check('a task where a model is expected', PREAMBLE + 'pretrain p { model: <|asc|>  data: digits  tasks: [asc] }', [{ code: 'wrong-kind', message: "'asc' is a task" }]);
+check('duplicate names', PREAMBLE + 'task <|asc|> = copy', [{ code: 'duplicate-name', message: 'line 3' }]);
+check('unknown task or primitive', PREAMBLE + 'task t = <|srot|>(ascending)', [{ code: 'unknown-name', message: "did you mean 'sort'" }]);
+check('cyclic task definitions', 'task a = b\ntask b = <|a|>', [{ code: 'cyclic-dependency' }]);
+check(
+  'cyclic run dependencies',
+  PREAMBLE + 'finetune f1 from <|f2|> on desc { method: full }\nfinetune f2 from <|f1|> on desc { method: full }',
+  [
+    { code: 'cyclic-dependency', message: "run 'f1' depends on itself" },
+    { code: 'cyclic-dependency', message: "run 'f2' depends on itself" },
+  ],
+);
+check('finetune from a prefix-tuned run', PREAMBLE + 'finetune p1 from base on asc { method: prefix(length: 2) }\nfinetune f from <|p1|> on inc1 { method: full }', [
+  { code: 'from-context-run' },
+]);
+
+// ---- keys ----
+check('unknown key with a suggestion', 'data d { <|lenght|>: 4 }', [{ code: 'unknown-key', message: "did you mean 'length'" }]);
+check('duplicate key', 'data d { length: 4  <|length|>: 5 }', [{ code: 'duplicate-key' }]);
+check('missing required key', 'model <|m2|> { layers: 1 }', [{ code: 'missing-key', message: "'width'" }]);
+check('a key with no effect on word data', 'data w { kind: words  <|vocab|>: 10 }', [{ code: 'ignored-key' }]);
+
+// ---- calls and values ----
+check('unknown method', PREAMBLE + 'finetune f from base on desc { method: <|prefx|>(length: 1) }', [{ code: 'unknown-function', message: "did you mean 'prefix'" }]);
+check('unknown parameter', PREAMBLE + 'finetune f from base on desc { method: prefix(<|lenght|>: 1) }', [{ code: 'unknown-parameter', message: "'length'" }]);
+check('too many arguments', 'task t = add(1, <|2|>)', [{ code: 'too-many-arguments' }]);
+check('unknown enum value', 'task t = sort(<|ascnding|>)', [{ code: 'unknown-value', message: "did you mean 'ascending'" }]);
+check('an integer where a fraction is written', 'data d { length: <|2.5|> }', [{ code: 'type-mismatch', message: 'integer' }]);
+check('dropout out of range', 'model m { width: 8  dropout: <|1.5|> }', [{ code: 'out-of-range' }]);
+check('a list where a single value is written', PREAMBLE + 'pretrain p { model: m  data: digits  tasks: <|asc|> }', [{ code: 'type-mismatch', message: 'list' }]);
+
+// ---- cross-checks ----
+check('heads must divide width', 'model m { width: 32  heads: <|3|> }', [{ code: 'heads-divide-width' }]);
+check('LoRA rank above the width', PREAMBLE + 'finetune f from base on desc { method: <|lora(rank: 64)|> }', [{ code: 'lora-rank-too-large' }]);
+check(
+  'sequence longer than the context',
+  'data d { length: 4 }\nmodel m { width: 8  context: 8 }\npretrain p { model: <|m|>  data: d  tasks: [copy]  reserve: 4 }',
+  [{ code: 'sequence-exceeds-context', message: 'need 11 positions' }],
+);
+check('prefix longer than the reserve', PREAMBLE + 'finetune f from base on inc1 { method: <|prefix(length: 5)|> }', [{ code: 'prefix-exceeds-reserve', message: 'reserves 4' }]);
+check('outputs beyond the vocabulary', 'data d { values: 0..7  vocab: 10 }\nmodel m { width: 8 }\npretrain p { model: m  data: d  tasks: [<|add(3)|>] }', [
+  { code: 'vocab-too-small', message: 'up to 10' },
+]);
+check('translate on digits', 'data d { length: 2 }\nmodel m { width: 8 }\npretrain p { model: m  data: d  tasks: [<|translate(en, de)|>] }', [{ code: 'incompatible-data' }]);
+check('probe of the wrong length', PREAMBLE + 'evaluate [base] on [asc] { probe: <|[1, 2]|> }', [{ code: 'invalid-probe', message: 'has 2 tokens' }]);
+
+// ---- theory ----
+check('prefix for a new attention pattern', PREAMBLE + 'finetune f from base on desc { method: <|prefix(length: 2)|> }', [
+  { code: 'novel-attention-pattern', message: 'prefix-tuning cannot change the relative attention that task `desc` needs' },
+]);
+check('prompt for a new value map', PREAMBLE + 'finetune f from base on add(2) { method: <|prompt(length: 2)|> }', [{ code: 'novel-value-map', message: 'add 2' }]);
+
+test('a composition of pretrained skills is not warned (the paper’s sort-then-add-1)', () => {
+  expectNoDiagnostics(PREAMBLE + 'finetune f from base on sort(ascending) then add(1) { method: prefix(length: 4) }');
+});
+
+test('full fine-tuning and LoRA never get theory warnings', () => {
+  expectNoDiagnostics(PREAMBLE + 'finetune f from base on desc { method: full }\nfinetune g from base on histogram { method: lora(rank: 2) }');
+});
+
+test('a weight-changing finetune on the way adds its task to what the model knows', () => {
+  expectNoDiagnostics(PREAMBLE + 'finetune f from base on desc { method: full }\nfinetune g from f on desc { method: prefix(length: 2) }');
+});
+
+test('the theory warning names the missing skill and what the pretrained run has, and offers three fixes', () => {
+  const { text } = mark(PREAMBLE + 'finetune f from base on desc { method: prefix(length: 2) }');
+  const a = analyse(text);
+  const d = a.diagnostics.find((x) => x.code === 'novel-attention-pattern')!;
+  assert.match(d.message, /largest value not yet written/);
+  assert.match(d.message, /smallest value not yet written/);
+  const titles = d.data!.fixes!.map((f) => f.title);
+  assert.equal(titles.length, 3);
+  assert.match(titles[0]!, /^Switch to lora\(rank: 1\)/);
+  assert.match(titles[1]!, /full fine-tuning/);
+  assert.match(titles[2]!, /Add desc to the tasks of pretraining run 'base'/);
+  // Applying the LoRA fix removes the warning.
+  const edit = d.data!.fixes![0]!.edits[0]!;
+  const lines = text.split('\n');
+  const line = lines[edit.range.start.line]!;
+  lines[edit.range.start.line] = line.slice(0, edit.range.start.character) + edit.newText + line.slice(edit.range.end.character);
+  expectNoDiagnostics(lines.join('\n'));
+});
+
+test('several errors in one file are all reported and the rest still yields an AST', () => {
+  const a = analyse('data d { length 4 }\nmodel m { width: 32  heads: 3 }\njunk\ntask t = sort(ascending)\nmodel n { width: }\ntask u = add(1)');
+  const codes = a.diagnostics.map((d) => d.code);
+  assert.ok(codes.includes('syntax-error'));
+  assert.ok(codes.includes('heads-divide-width'));
+  assert.ok(codes.includes('stray-token'));
+  assert.deepEqual(a.ast.blocks.map((b) => b.name?.text), ['d', 'm', 't', 'n', 'u']);
+  assert.ok(a.spec.tasks.has('t') && a.spec.tasks.has('u'));
+});
+
+test('every diagnostic code except internal-error is exercised above', () => {
+  const all = Object.keys(DIAGNOSTIC_CODES).filter((c) => c !== 'internal-error');
+  assert.deepEqual(all.filter((c) => !seen.has(c as DiagnosticCode)), []);
+});

@@ -108,6 +108,9 @@ test('--only: a compare block is all its runs', () => {
   const [a, b] = [plan.runs.get('cmp/lora/seed0')!, plan.runs.get('cmp/lora/seed1')!] as TrainJob[];
   assert.notEqual(a!.hash, b!.hash);
   assert.deepEqual(ids(buildPlan(spec, { backend: 'cpu' }).jobs).slice(0, 3), ['train base', 'eval base asc', 'eval base add1']);
+  // An evaluate block may name the compare block: that stands for all its runs.
+  spec.evaluates.set('ev', evaluate('ev', ['cmp'], [ASC]));
+  assert.deepEqual(ids(buildPlan(spec, { backend: 'cpu', only: 'ev' }).jobs).slice(-2), ['eval cmp/lora/seed0 asc', 'eval cmp/lora/seed1 asc']);
 });
 
 test('plan: unknown parents and cycles are errors, not hangs', () => {

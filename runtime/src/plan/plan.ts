@@ -65,6 +65,14 @@ export function allFinetunes(spec: Spec): Map<string, FinetuneSpec> {
   return out;
 }
 
+/** Run names of an evaluate block, a compare block's name standing for all of its runs. */
+export function expandRuns(spec: Spec, names: readonly string[]): string[] {
+  return names.flatMap((n) => {
+    const c = spec.compares.get(n);
+    return c && !spec.pretrains.has(n) && !spec.finetunes.has(n) ? c.runs.map((r) => r.name) : [n];
+  });
+}
+
 function buildTrainJobs(spec: Spec, backend: BackendName): Map<string, TrainJob> {
   const jobs = new Map<string, TrainJob>();
   for (const p of spec.pretrains.values()) {
@@ -152,7 +160,7 @@ export function buildPlan(spec: Spec, opts: PlanOptions): Plan {
 
   // A run's own evaluation uses the sample count of the first evaluate block that names it.
   const samplesFor = (run: string): number => {
-    for (const e of spec.evaluates.values()) if (e.runs.includes(run)) return e.samples;
+    for (const e of spec.evaluates.values()) if (expandRuns(spec, e.runs).includes(run)) return e.samples;
     return DEFAULT_SAMPLES;
   };
   const ownEvals = new Map<string, EvalJob[]>();
@@ -163,7 +171,7 @@ export function buildPlan(spec: Spec, opts: PlanOptions): Plan {
   const blockEvals = new Map<string, EvalJob[]>();
   for (const e of spec.evaluates.values()) {
     const list: EvalJob[] = [];
-    for (const name of e.runs) {
+    for (const name of expandRuns(spec, e.runs)) {
       const run = runs.get(name);
       if (!run) throw new PlanError(`evaluate '${e.name}': unknown run '${name}'`);
       for (const t of e.tasks) list.push(makeEval(run, t, e.samples, e.probe, e.name));

@@ -1,0 +1,27 @@
+// Conversions between the language's plain data (grammar/) and LSP types.
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
+import type { Diagnostic, Severity } from '../../grammar/src/index.js';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/**
+ * An LSP diagnostic with the same code, range and message as `ptx check`; `codeDescription` links to the
+ * code's section of docs/diagnostics.md, and `data` carries the analysis' ready-made fixes for code actions.
+ */
+export function toLspDiagnostic(d: Diagnostic, docsUrl: string): LspDiagnostic {
+  const out: LspDiagnostic = {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    codeDescription: { href: `${docsUrl}#${d.code}` },
+    source: 'ptx',
+    message: d.message,
+  };
+  if (d.data !== undefined) out.data = d.data;
+  return out;
+}

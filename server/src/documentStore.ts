@@ -1,0 +1,56 @@
+// Open documents and their analysis, computed once per document version and shared by every feature.
+// Closed documents have no snapshot: features answer requests about them with empty results.
+import { TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyseText, type Analysis } from '../../grammar/src/index.js';
+import { LineIndex } from '../../grammar/src/services/lineIndex.js';
+import { indexSymbols, type SymbolIndex } from '../../grammar/src/services/symbols.js';
+
+export class Snapshot {
+  private symbolsCache: SymbolIndex | undefined;
+  private analysisCache: Analysis | undefined;
+  readonly lines: LineIndex;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  get analysis(): Analysis {
+    this.analysisCache ??= analyseText(this.text);
+    return this.analysisCache;
+  }
+
+  get symbols(): SymbolIndex {
+    this.symbolsCache ??= indexSymbols(this.analysis.ast);
+    return this.symbolsCache;
+  }
+
+  /** True once the analysis has run (diagnostics use this to skip work already done). */
+  get analysed(): boolean {
+    return this.analysisCache !== undefined;
+  }
+}
+
+export class DocumentStore {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly snapshots = new Map<string, Snapshot>();
+
+  constructor() {
+    this.documents.onDidClose((e) => this.snapshots.delete(e.document.uri));
+  }
+
+  /** The current version of an open document, or undefined when it is not open. */
+  get(uri: string): Snapshot | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const cached = this.snapshots.get(uri);
+    if (cached && cached.version === doc.version) return cached;
+    const snap = new Snapshot(uri, doc.version, doc.getText());
+    this.snapshots.set(uri, snap);
+    return snap;
+  }
+}

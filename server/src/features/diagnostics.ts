@@ -1,0 +1,41 @@
+// Diagnostics on open and on every change: debounced (a burst of keystrokes is analysed once), cancelled
+// when a newer version arrives (a stale result is never published), and run from a timer so requests that
+// are already queued are answered first. Same codes, ranges and messages as `ptx check`.
+import type { ServerContext } from '../context.js';
+import { toLspDiagnostic } from '../convert.js';
+
+/** Quiet time after the last change before analysing; short enough to feel immediate. */
+export const DIAGNOSTICS_DEBOUNCE_MS = 8;
+
+export function registerDiagnostics(ctx: ServerContext): void {
+  const { connection, store } = ctx;
+  const pending = new Map<string, NodeJS.Timeout>();
+
+  const publish = (uri: string): void => {
+    pending.delete(uri);
+    try {
+      const snap = store.get(uri);
+      if (!snap) return;
+      const diagnostics = snap.analysis.diagnostics.map((d) => toLspDiagnostic(d, ctx.diagnosticsDocUrl));
+      // The document may have changed while we were analysing (or been closed): then this result is stale.
+      if (store.documents.get(uri)?.version !== snap.version) return;
+      void connection.sendDiagnostics({ uri, version: snap.version, diagnostics });
+    } catch (err) {
+      connection.console.error(`diagnostics failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  };
+
+  const schedule = (uri: string): void => {
+    const old = pending.get(uri);
+    if (old) clearTimeout(old);
+    pending.set(uri, setTimeout(() => publish(uri), DIAGNOSTICS_DEBOUNCE_MS));
+  };
+
+  store.documents.onDidChangeContent((e) => schedule(e.document.uri));
+  store.documents.onDidClose((e) => {
+    const old = pending.get(e.document.uri);
+    if (old) clearTimeout(old);
+    pending.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+}

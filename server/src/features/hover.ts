@@ -1,0 +1,161 @@
+// Hover: docs of keywords, keys, primitives, methods and optimizers (with defaults and ranges); on a
+// declared name or a reference to it, the block's resolved settings; on a tuning method, its trainable
+// parameter count with the formula and the budget of the alternatives.
+import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
+import {
+  BLOCKS,
+  describeType,
+  formatCount,
+  methodText,
+  modelParameterCount,
+  taskSkills,
+  type Analysis,
+  type Block,
+  type MethodInfo,
+  type Range,
+  type ScheduleSpec,
+  type TaskSpec,
+} from '../../../grammar/src/index.js';
+import { alternatives, budgetOf } from '../../../grammar/src/services/budgets.js';
+import { comparePositions, rangeContains } from '../../../grammar/src/services/lineIndex.js';
+import { nodeAt } from '../../../grammar/src/services/nodeAt.js';
+import { symbolAt } from '../../../grammar/src/services/symbols.js';
+import type { ServerContext } from '../context.js';
+import type { Snapshot } from '../documentStore.js';
+import { safe } from '../safe.js';
+import { functionDoc, paramDoc } from './completion.js';
+
+const code = (s: string): string => '```ptx\n' + s + '\n```';
+
+function taskText(t: TaskSpec): string {
+  return t.steps
+    .map((s) => (s.kind === 'sort' ? `sort(${s.order})` : s.kind === 'add' ? `add(${s.k})` : s.kind === 'translate' ? `translate(${s.from}, ${s.to})` : s.kind))
+    .join(' then ');
+}
+
+function scheduleLines(s: ScheduleSpec): string[] {
+  const o = s.optimizer;
+  const opt = o.kind === 'adamw' ? `adamw(lr: ${o.lr}, weight_decay: ${o.weightDecay}, beta1: ${o.beta1}, beta2: ${o.beta2})` : `sgd(lr: ${o.lr}, momentum: ${o.momentum}, weight_decay: ${o.weightDecay})`;
+  return [`steps: ${s.steps}`, `batch: ${s.batch}`, `seed: ${s.seed}`, `optimizer: ${opt}`, `clip: ${s.clip}`];
+}
+
+/** Markdown for one method use: its count with the formula, and what the alternatives would train. */
+export function methodBudgetMarkdown(m: MethodInfo): string | undefined {
+  if (!m.model || m.vocab === null) return undefined;
+  const own = budgetOf(m.method, m.model, m.vocab);
+  const lines = [`**${formatCount(own.total)} trainable parameters**: \`${own.label}\`: ${own.formula}`, '', 'Same model, other methods:'];
+  for (const a of alternatives(m.method, m.model, m.vocab)) lines.push(`- \`${a.label}\`: ${a.formula}`);
+  return lines.join('\n');
+}
+
+/** The block's resolved meaning (names resolved, defaults applied), as the runtime will see it. */
+export function describeBlock(analysis: Analysis, block: Block): string {
+  const name = block.name?.text ?? analysis.blockNames.get(block) ?? block.kind;
+  const spec = analysis.spec;
+  const header = `**${block.kind} ${name}**`;
+  switch (block.kind) {
+    case 'data': {
+      const d = spec.data.get(name);
+      if (!d) return header;
+      const lines = d.kind === 'digits' ? [`kind: digits`, `values: ${d.values[0]}..${d.values[1]}`, `length: ${d.length}`, `vocab: ${d.vocab}`, `test: ${d.test}`, `repeats: ${d.repeats}`] : [`kind: words`, `words: ${d.words}`, `length: ${d.length}`, `vocab: ${d.vocab} (derived)`, `test: ${d.test}`];
+      return `${header}\n\n${code(lines.join('\n'))}`;
+    }
+    case 'model': {
+      const m = spec.models.get(name);
+      if (!m) return header;
+      return `${header}\n\n${code([`layers: ${m.layers}`, `heads: ${m.heads}`, `width: ${m.width}`, `mlp: ${m.mlp}`, `dropout: ${m.dropout}`, `context: ${m.context}`, `norm: ${m.norm}`].join('\n'))}`;
+    }
+    case 'task': {
+      const t = spec.tasks.get(name);
+      if (!t) return header;
+      const skills = taskSkills(t).map((s) => `- ${s.kind === 'pattern' ? 'attention pattern' : 'value map'}: ${s.label}`);
+      return `${header} = \`${taskText(t)}\`\n\nSkills it needs:\n${skills.join('\n')}`;
+    }
+    case 'pretrain': {
+      const p = spec.pretrains.get(name);
+      if (!p) return header;
+      const count = modelParameterCount(p.model, p.data.vocab);
+      const lines = [`model: ${p.model.name} (${p.model.layers} layers, ${p.model.heads} heads, width ${p.model.width})`, `data: ${p.data.name}`, `tasks: [${p.tasks.map((t) => t.name || taskText(t)).join(', ')}]`, ...scheduleLines(p.schedule), `reserve: ${p.reserve}`];
+      return `${header}: ${formatCount(count)} parameters\n\n${code(lines.join('\n'))}`;
+    }
+    case 'finetune': {
+      const f = spec.finetunes.get(name);
+      if (!f) return header;
+      const lines = [`from: ${f.from}${f.root !== f.from ? ` (pretrained: ${f.root})` : ''}`, `on: ${f.task.name || taskText(f.task)}`, `method: ${methodText(f.method)}`, ...scheduleLines(f.schedule)];
+      const m = analysis.methods.find((x) => x.block === block);
+      const budget = m ? methodBudgetMarkdown(m) : undefined;
+      return `${header}\n\n${code(lines.join('\n'))}${budget ? `\n\n${budget}` : ''}`;
+    }
+    case 'compare': {
+      const c = spec.compares.get(name);
+      if (!c) return header;
+      const rows = analysis.methods
+        .filter((x) => x.block === block)
+        .map((x) => `| \`${methodText(x.method)}\` | ${x.count ? formatCount(x.count.total) : '?'} | ${x.count?.formula ?? ''} |`);
+      return `${header}: ${c.methods.length} methods × ${c.seeds.length} seeds = ${c.runs.length} runs from \`${c.from}\` on \`${c.task.name || taskText(c.task)}\`\n\n| method | trainable | formula |\n|---|---:|---|\n${rows.join('\n')}`;
+    }
+    case 'evaluate': {
+      const e = spec.evaluates.get(name);
+      if (!e) return header;
+      const lines = [`runs: [${e.runs.join(', ')}]`, `tasks: [${e.tasks.map((t) => t.name || taskText(t)).join(', ')}]`, `samples: ${e.samples}`, `probe: ${e.probe ? `[${e.probe.join(', ')}]` : 'none'}`];
+      return `${header}\n\n${code(lines.join('\n'))}`;
+    }
+  }
+}
+
+function blockKeywordDoc(kind: string): string {
+  const def = BLOCKS.find((b) => b.keyword === kind);
+  if (!def) return kind;
+  const keys = def.keys.map((k) => `- \`${k.name}\`: ${k.doc} (${describeType(k.type)}${k.required ? ', required' : ''})`).join('\n');
+  return `${code(def.synopsis)}\n\n${def.doc}${keys ? `\n\n${keys}` : ''}`;
+}
+
+export function hoverAt(snap: Snapshot, pos: { line: number; character: number }): { markdown: string; range: Range } | undefined {
+  const analysis = snap.analysis;
+  const sym = symbolAt(snap.symbols, pos);
+  if (sym) {
+    if (!sym.declaration) return { markdown: `\`${sym.name}\`: no block declares this name`, range: sym.range };
+    return { markdown: describeBlock(analysis, sym.declaration.block), range: sym.range };
+  }
+  const at = nodeAt(analysis.ast, pos);
+  if (!at) return undefined;
+  switch (at.kind) {
+    case 'keyword':
+      return { markdown: blockKeywordDoc(at.block.kind), range: at.block.keywordRange };
+    case 'block-name':
+    case 'from':
+      return undefined;
+    case 'key':
+      return at.param ? { markdown: `**${at.param.name}** (${at.block.kind})\n\n${paramDoc(at.param)}`, range: at.entry.key.range } : undefined;
+    case 'argument-name':
+      return at.param ? { markdown: `**${at.param.name}** (parameter of ${at.fn?.name})\n\n${paramDoc(at.param)}`, range: at.arg.key!.range } : undefined;
+    case 'number':
+      return undefined;
+    case 'call': {
+      const range = at.call.name.range;
+      if (at.fn) {
+        const parts = [functionDoc(at.fn)];
+        if (at.fn.category === 'method') {
+          // The method use whose value holds the cursor (a finetune's method or one of a compare's methods).
+          const use = analysis.methods.find((m) => rangeContains(m.range, pos) && comparePositions(m.range.start, at.call.range.start) === 0);
+          const budget = use ? methodBudgetMarkdown(use) : undefined;
+          if (budget) parts.unshift(budget);
+        }
+        return { markdown: parts.join('\n\n---\n\n'), range };
+      }
+      if (at.owner) return { markdown: `\`${at.call.name.text}\`: value of **${at.owner.name}**\n\n${paramDoc(at.owner)}`, range };
+      return undefined;
+    }
+  }
+}
+
+export function registerHover(ctx: ServerContext): void {
+  ctx.connection.onHover(
+    safe(ctx.connection, 'hover', null, (params: HoverParams): Hover | null => {
+      const snap = ctx.store.get(params.textDocument.uri);
+      if (!snap) return null;
+      const h = hoverAt(snap, params.position);
+      return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
+    }),
+  );
+}

@@ -141,8 +141,6 @@ export function completionSite(text: string, offset: number, ast: PtxFile, lines
         // Pop up to the matching bracket; an unmatched closer is ignored.
         const idx = stack.map((f) => f.open).lastIndexOf(want);
         if (idx >= 0) stack.length = idx;
-        const after = stack[stack.length - 1];
-        if (name === 'RParen' && after?.open === '(') after.sawColon = false;
         if (name === 'RCurly' && stack.length === 0) {
           topBlock = undefined;
         }
@@ -183,7 +181,9 @@ export function completionSite(text: string, offset: number, ast: PtxFile, lines
     const f = stack[i]!;
     if (f.open === '(' && f.fn) {
       const named = f.sawColon && f.param ? f.fn.params.indexOf(f.param) : -1;
-      call = { fn: f.fn, activeParameter: named >= 0 ? named : Math.min(f.positional, Math.max(0, f.fn.params.length - 1)) };
+      // After named arguments, the next one is the first parameter not given yet.
+      const next = f.named.length ? f.fn.params.findIndex((p) => !f.named.includes(p.name)) : f.positional;
+      call = { fn: f.fn, activeParameter: named >= 0 ? named : Math.max(0, Math.min(next, f.fn.params.length - 1)) };
       break;
     }
     if (f.open === '{') break;

@@ -115,7 +115,8 @@ function valueItems(snap: Snapshot, expected: ExpectedValue, inList: boolean, sn
 
 function defaultItem(owner: ParamDef | null): CompletionItem[] {
   const d = owner ? formatDefault(owner.default) : undefined;
-  if (!owner || d === undefined || typeof owner.default === 'object') return [];
+  // Only for free-form values: enum and bool defaults are already among the offered values.
+  if (!owner || d === undefined || typeof owner.default === 'object' || !['int', 'number', 'range'].includes(owner.type.kind)) return [];
   return [{ label: d, kind: CompletionItemKind.Value, detail: `default of ${owner.name}`, documentation: { kind: MarkupKind.Markdown, value: paramDoc(owner) } }];
 }
 

@@ -92,6 +92,8 @@ export class LspClient {
   private readonly texts = new Map<string, string>();
   private waiters: Array<() => void> = [];
   stderr = '';
+  /** Messages the server logged at error level (a feature that threw; the request still got an answer). */
+  readonly loggedErrors: string[] = [];
 
   private constructor(
     readonly proc: ChildProcessWithoutNullStreams,
@@ -110,7 +112,9 @@ export class LspClient {
       client.waiters = [];
       w.forEach((f) => f());
     });
-    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+      if (p.type === 1) client.loggedErrors.push(p.message);
+    });
     connection.onRequest('workspace/configuration', () => []);
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();

@@ -19,13 +19,16 @@ export class LineIndex {
     return this.starts.length;
   }
 
-  /** Clamps out-of-range positions to the text, as LSP asks servers to do. */
+  /** Clamps out-of-range positions as LSP asks: past the last line → end of text, past a line's end → its end. */
   offsetAt(p: Position): number {
     if (p.line < 0) return 0;
     if (p.line >= this.starts.length) return this.text.length;
     const start = this.starts[p.line]!;
-    const next = p.line + 1 < this.starts.length ? this.starts[p.line + 1]! : this.text.length;
-    return Math.max(start, Math.min(start + Math.max(0, p.character), next));
+    let end = p.line + 1 < this.starts.length ? this.starts[p.line + 1]! : this.text.length;
+    // The line's end is before its line break.
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return Math.max(start, Math.min(start + Math.max(0, p.character), end));
   }
 
   positionAt(offset: number): Position {

@@ -1,0 +1,156 @@
+// `npm run bench -- lsp`: the language server's latency on a generated 5,000-line spec, over stdio as an
+// editor sees it. Prints one JSON line: p50/p95 of edit → diagnostics, completion and hover over ≥200
+// edits, and the server's peak memory. Targets: diagnostics p95 ≤ 50 ms, completion and hover p95 ≤ 20 ms.
+// Options: --lines N (default 5000), --edits N (default 200), --seed N.
+import { readFileSync } from 'node:fs';
+import type { CompletionList, Hover } from 'vscode-languageserver-protocol/node';
+import { LspClient } from '../tests/server/helpers.js';
+
+/** One experiment group (~30 lines) with names suffixed by `i`; repeated to reach the wanted size. */
+function group(i: number): string {
+  return `// group ${i}
+data digits_${i} { values: 0..7  length: 10  vocab: 11 }
+model tiny_${i} {
+  layers: 1  heads: 1  width: 32
+  mlp: 128  dropout: 0.1  context: 24
+}
+task asc_${i}  = sort(ascending)
+task desc_${i} = sort(descending)
+task inc_${i}  = add(1)
+task hist_${i} = histogram
+pretrain base_${i} {
+  model: tiny_${i}  data: digits_${i}  tasks: [asc_${i}, inc_${i}]
+  steps: 2000  batch: 64  seed: ${i}
+  optimizer: adamw(lr: 1e-3, weight_decay: 0.1)
+  reserve: 2
+}
+finetune full_${i} from base_${i} on desc_${i} {
+  method: full
+  steps: 1000
+}
+finetune prefix_${i} from base_${i} on desc_${i} {
+  method: prefix(length: 2)
+  steps: 1000
+}
+compare cmp_${i} from base_${i} on hist_${i} {
+  methods: [full, lora(rank: 1), prefix(length: 2)]
+  seeds: [0, 1]
+}
+evaluate eval_${i} [base_${i}, full_${i}, prefix_${i}] on [asc_${i}, desc_${i}] {
+  samples: 100
+}
+`;
+}
+
+export function generateSpec(lines: number): string {
+  let text = '';
+  let n = 0;
+  for (let i = 0; text.split('\n').length < lines; i++) {
+    text += group(i);
+    n++;
+  }
+  void n;
+  return text;
+}
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+function stats(xs: number[]): { p50: number; p95: number; n: number } {
+  return { p50: +percentile(xs, 50).toFixed(2), p95: +percentile(xs, 95).toFixed(2), n: xs.length };
+}
+
+/** Peak resident memory of a process (Linux: VmHWM in /proc), in MiB. */
+function peakRssMiB(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? +(Number(m[1]) / 1024).toFixed(1) : null;
+  } catch {
+    return null;
+  }
+}
+
+export default async function lspBench(args: string[]): Promise<void> {
+  const opt = (name: string, dflt: number): number => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : dflt;
+  };
+  const wantLines = opt('lines', 5000);
+  const edits = opt('edits', 200);
+  const random = rng(opt('seed', 7));
+  const client = await LspClient.start();
+  const uri = 'file:///tmp/ptx-bench/big.ptx';
+  const text = generateSpec(wantLines);
+  const lines = text.split('\n');
+  const t0 = performance.now();
+  client.open(text, uri);
+  const first = await client.waitForDiagnostics(uri, 1, 120_000);
+  const openMs = performance.now() - t0;
+
+  // Lines whose value we edit, where completion is asked (after `method: `) and where hover is asked (on
+  // the method name).
+  const stepLines = lines.map((l, i) => (/^\s+steps: \d+$/.test(l) ? i : -1)).filter((i) => i >= 0);
+  const methodLines = lines.map((l, i) => (/^\s+method: /.test(l) ? i : -1)).filter((i) => i >= 0);
+  const diagnostics: number[] = [];
+  const completion: number[] = [];
+  const hover: number[] = [];
+  let lastCount = first.length;
+  for (let k = 0; k < edits; k++) {
+    // An edit a user makes while typing: change one `steps:` value.
+    const line = stepLines[Math.floor(random() * stepLines.length)]!;
+    const current = client.text(uri).split('\n')[line]!;
+    const at = current.indexOf(':') + 2;
+    const value = String(100 + Math.floor(random() * 9000));
+    let t = performance.now();
+    const v = client.edit(uri, { start: { line, character: at }, end: { line, character: current.length } }, value);
+    lastCount = (await client.waitForDiagnostics(uri, v, 120_000)).length;
+    diagnostics.push(performance.now() - t);
+
+    const mLine = methodLines[Math.floor(random() * methodLines.length)]!;
+    const mText = client.text(uri).split('\n')[mLine]!;
+    const mAt = mText.indexOf('method: ') + 'method: '.length;
+    t = performance.now();
+    const items = await client.request<CompletionList | null>('textDocument/completion', { textDocument: { uri }, position: { line: mLine, character: mAt } });
+    completion.push(performance.now() - t);
+    if (!items || !items.items.some((i) => i.label === 'lora')) throw new Error(`completion at ${mLine}:${mAt} did not offer methods`);
+
+    t = performance.now();
+    const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: mLine, character: mAt + 1 } });
+    hover.push(performance.now() - t);
+    if (!h) throw new Error(`no hover at ${mLine}:${mAt + 1}`);
+  }
+  const peak = peakRssMiB(client.proc.pid!);
+  await client.stop();
+  const d = stats(diagnostics);
+  const c = stats(completion);
+  const h = stats(hover);
+  console.log(
+    JSON.stringify({
+      bench: 'lsp',
+      lines: lines.length,
+      bytes: text.length,
+      edits,
+      open_to_diagnostics_ms: +openMs.toFixed(1),
+      diagnostics_ms: d,
+      completion_ms: c,
+      hover_ms: h,
+      diagnostics_per_version: lastCount,
+      peak_server_rss_mib: peak,
+      targets: { diagnostics_p95_ms: 50, completion_p95_ms: 20, hover_p95_ms: 20 },
+      meets_targets: d.p95 <= 50 && c.p95 <= 20 && h.p95 <= 20,
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+// `ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--events] [--quiet]`: analyse the spec (refusing
+// it on errors, with the same diagnostics as `ptx check`), pick the backend, plan the jobs, run what the
+// store does not already hold, and print a table of results.
+// Exit status: 0 done, 1 spec errors / failed job / unavailable backend, 2 usage or unreadable file,
+// 130 (143 for SIGTERM) when stopped with a resumable snapshot.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { analyse } from '../../../grammar/src/index.js';
+import { initBackend } from '../engine/index.js';
+import { buildPlan, PlanError } from '../plan/plan.js';
+import { RunStore } from '../store/run-store.js';
+import { diagnosticJson, formatDiagnostic } from './check.js';
+import { commandLine, parseRunArgs, RUN_USAGE } from './run/args.js';
+import { executePlan } from './run/execute.js';
+import { StopRequest } from './run/interrupt.js';
+import { EventReporter, HumanReporter, type Reporter } from './run/reporter.js';
+import { resultTable } from './run/table.js';
+
+export interface RunIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  tty: boolean;
+  columns?: number;
+  env: NodeJS.ProcessEnv;
+}
+
+function processIo(): RunIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    tty: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns,
+    env: process.env,
+  };
+}
+
+export async function runRun(args: string[], io: RunIo = processIo()): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(RUN_USAGE + '\n');
+    return 0;
+  }
+  const parsed = parseRunArgs(args);
+  if ('error' in parsed) {
+    io.stderr(`ptx run: ${parsed.error}\n${RUN_USAGE}\n`);
+    return 2;
+  }
+  const reporter: Reporter = parsed.events
+    ? new EventReporter(io.stdout)
+    : new HumanReporter(io.stdout, io.stderr, { tty: io.tty, quiet: parsed.quiet, columns: io.columns });
+  const finish = (exitCode: number, s = { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false }) => {
+    reporter.done({ exitCode, ...s });
+    return exitCode;
+  };
+
+  let text: string;
+  try {
+    text = readFileSync(parsed.file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    reporter.error(`cannot read ${parsed.file}: ${why}`);
+    return finish(2);
+  }
+
+  // The same analysis and the same diagnostics as `ptx check`; errors mean nothing is trained.
+  const { diagnostics, spec } = analyse(text);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (parsed.events) {
+    if (diagnostics.length) io.stdout(JSON.stringify({ event: 'diagnostics', diagnostics: diagnostics.map((d) => diagnosticJson(parsed.file, d)) }) + '\n');
+  } else {
+    for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') io.stdout(formatDiagnostic(parsed.file, d) + '\n');
+  }
+  if (errors.length) {
+    reporter.error(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${parsed.file}; nothing was trained`);
+    return finish(1);
+  }
+
+  let backend;
+  try {
+    backend = await initBackend(parsed.backend);
+  } catch (err) {
+    reporter.error(err instanceof Error ? err.message : String(err));
+    return finish(1);
+  }
+  reporter.backend(backend);
+
+  let plan;
+  try {
+    plan = buildPlan(spec, { backend: backend.name, ...(parsed.only !== undefined ? { only: parsed.only } : {}) });
+  } catch (err) {
+    if (!(err instanceof PlanError)) throw err;
+    reporter.error(err.message);
+    return finish(parsed.only !== undefined ? 2 : 1);
+  }
+  const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(parsed.file);
+
+  const stop = new StopRequest();
+  stop.install(() => reporter.info('stopping at the next step boundary (Ctrl-C again to quit at once)'));
+  let result;
+  try {
+    result = await executePlan(plan, { store, reporter, stop, backend: backend.name });
+  } finally {
+    stop.uninstall();
+  }
+  const { rows, summary, stoppedAt } = result;
+
+  const runCount = plan.jobs.filter((j) => j.kind === 'train').length;
+  if (summary.trained === 0 && summary.evaluated === 0 && summary.failed === 0 && !summary.stopped) {
+    reporter.info(`nothing to train: ${runCount} run${runCount === 1 ? '' : 's'} up to date`);
+  }
+  if (!parsed.events && rows.length) io.stdout('\n' + resultTable(rows));
+  if (summary.stopped) {
+    const where = stoppedAt ? `${stoppedAt.run} stopped at step ${stoppedAt.step} of ${stoppedAt.steps}; its snapshot is saved. ` : '';
+    reporter.info(`${where}To resume, run: ${commandLine(parsed)}`);
+    return finish(stop.exitCode, summary);
+  }
+  return finish(summary.failed > 0 ? 1 : 0, summary);
+}

@@ -73,3 +73,30 @@ export interface AttentionRecord {
   /** Per layer: largest |Δ| of relative attention over content positions vs. the pretrained model; null for a pretrain. */
   relativeChange: number[] | null;
 }
+
+/** Counts from greedy decoding of one batch (sum them over batches, then divide). */
+export interface EvalCounts {
+  /** Rows whose every output token is right. */
+  exact: number;
+  /** Output tokens that are right, and all output tokens. */
+  tokenCorrect: number;
+  tokenTotal: number;
+}
+
+/** A model being trained by one method (runtime/src/engine/trainer.ts). */
+export interface Trainer {
+  /** Trainable scalars; equals grammar/src/params.ts trainableParameters(method, model, vocab).total. */
+  readonly trainableCount: number;
+  /** Steps taken so far (including those before a resume). */
+  readonly stepsDone: number;
+  /** One optimizer step (`prompt`: one greedy-coordinate-search iteration); returns the batch's mean loss over output tokens. */
+  step(batch: Batch): Promise<number>;
+  snapshot(): Promise<TrainerSnapshot>;
+  /** Model weights with the method folded in (full: the weights; LoRA: W + B·A·alpha/rank); throws for context methods. */
+  mergedWeights(): Promise<NamedTensors>;
+  /** Greedy decoding of all output tokens from reserve + input. */
+  evaluate(batch: Batch): Promise<EvalCounts>;
+  /** Attention at the last decoding step of the probe; relative change vs. `reference` weights when given. */
+  attention(probeInput: number[], reference: NamedTensors | null): Promise<AttentionRecord>;
+  dispose(): void;
+}

@@ -1,0 +1,497 @@
+// The transformer: minGPT as the paper used it (Petrov, Torr, Bibi 2024, after Karpathy's minGPT).
+// Token + learned position embeddings → `layers` blocks (LayerNorm, multi-head causal self-attention, MLP
+// with tanh-GELU; pre-LayerNorm by default, post-LayerNorm as an option) → final LayerNorm → untied head.
+// Weights use PyTorch's names and shapes (Linear weight = [out, in]) so bench/reference/gpt.py loads them.
+//
+// The backward pass is written out by hand (as in llm.c), not taken from tfjs's autodiff: tfjs-core ships
+// its gradient functions only as ES modules that Node cannot load without the @tensorflow/tfjs umbrella, and
+// a hand-written backward is also the fast path (every product a plain matMul, frozen weights cost no
+// weight-gradient products, a fraction of the kernels). tests/runtime/engine-gradients.test.ts checks it
+// against finite differences for every method.
+//
+// What the context-based tuning methods add to the forward pass:
+//  - prefixResidual: per layer, P vectors [P, d] that replace the residual stream at the first P positions
+//    as the block's input (so the attention sublayer's LayerNorm and frozen projections see them);
+//  - prefixKV: per layer, P keys and P values [P, d] joined in front of the content's keys/values;
+//  - softPrompt: P input embeddings [P, d] replacing the token embedding of the first P positions
+//    (position embeddings are still added).
+// LoRA changes weights, not the forward pass: see methods.ts.
+//
+// Shapes: B batch, T sequence, N = B·T rows, d width, H heads, hd = d / H, m MLP width, V vocab,
+// P prefix length, Tk keys (T, or P + T with a kv prefix), M rows that get logits.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelSpec } from '../../../grammar/src/spec.js';
+import { modelParameterShapes } from '../../../grammar/src/params.js';
+import { mm, mmT, mTm, t as tr } from './matmul.js';
+import { Rng } from './rng.js';
+import type { NamedTensors } from './types.js';
+
+export interface GPTConfig {
+  vocab: number;
+  /** Number of learned positions (maximum sequence length). */
+  context: number;
+  layers: number;
+  heads: number;
+  width: number;
+  mlp: number;
+  dropout: number;
+  norm: 'pre' | 'post';
+}
+
+export function gptConfig(model: ModelSpec, vocab: number): GPTConfig {
+  if (model.width % model.heads !== 0) throw new Error(`width ${model.width} is not divisible by heads ${model.heads}`);
+  const { context, layers, heads, width, mlp, dropout, norm } = model;
+  return { vocab, context, layers, heads, width, mlp, dropout, norm };
+}
+
+/** The spec-shaped view of a config (params.ts works on ModelSpec). */
+export function modelSpecOf(cfg: GPTConfig): ModelSpec {
+  const { context, layers, heads, width, mlp, dropout, norm } = cfg;
+  return { name: 'model', context, layers, heads, width, mlp, dropout, norm };
+}
+
+/** Model weights by PyTorch name. */
+export type Weights = Record<string, tf.Tensor>;
+
+/** minGPT's initialisation: N(0, 0.02) for linear and embedding weights, N(0, 0.02/√(2·layers)) for the
+ * residual output projections (c_proj), zero biases, LayerNorm weight 1. Drawn in JS from a seeded Rng, so
+ * it is the same on every backend. */
+export function initWeights(cfg: GPTConfig, rng: Rng): NamedTensors {
+  const out: NamedTensors = {};
+  for (const [name, shape] of modelParameterShapes(modelSpecOf(cfg), cfg.vocab)) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    let data: Float32Array;
+    if (name.endsWith('.bias')) data = new Float32Array(n);
+    else if (/ln_\d\.weight$|ln_f\.weight$/.test(name)) data = new Float32Array(n).fill(1);
+    else if (name.endsWith('c_proj.weight')) data = rng.normalArray(n, 0.02 / Math.sqrt(2 * cfg.layers));
+    else data = rng.normalArray(n, 0.02);
+    out[name] = { shape, data };
+  }
+  return out;
+}
+
+/** What a context-based tuning method adds to the forward pass (see the file comment). */
+export interface ContextParams {
+  prefixResidual?: tf.Tensor2D[];
+  prefixKV?: Array<{ key: tf.Tensor2D; value: tf.Tensor2D }>;
+  softPrompt?: tf.Tensor2D;
+}
+
+export interface ForwardOptions {
+  /** Training mode: dropout on. */
+  train: boolean;
+  /** Seed of this pass's dropout masks (each dropout site uses seed + its index). */
+  dropoutSeed: number;
+  /** Compute logits only for positions ≥ this (the loss needs only the output positions). */
+  logitsFrom: number;
+  /** Record per-layer internals (attention maps, theorem tests). */
+  trace: boolean;
+}
+
+/** Internals of one layer's attention, recorded when `trace` is set. */
+export interface LayerTrace {
+  /** Residual-stream input of the block after prefix replacement [B, T, d]. */
+  input: tf.Tensor3D;
+  /** Per head: queries [B, H, T, hd]; keys and values [B, H, Tk, hd] including a kv prefix. */
+  q: tf.Tensor4D;
+  k: tf.Tensor4D;
+  v: tf.Tensor4D;
+  /** Attention probabilities [B, H, T, Tk] (before dropout). */
+  probs: tf.Tensor4D;
+  /** Per-head outputs Σ_j a_ij v_j [B, H, T, hd] (before the output projection; dropout applied when training). */
+  heads: tf.Tensor4D;
+}
+
+/** LayerNorm intermediates kept for the backward pass. */
+interface LNCache {
+  xhat: tf.Tensor2D;
+  rstd: tf.Tensor2D;
+}
+
+/** Everything a block's backward pass needs. */
+interface BlockCache {
+  xin: tf.Tensor2D; // block input after prefix replacement [N, d]
+  ln1: LNCache | null; // pre-norm: LN of xin; post-norm: LN of xin + attn
+  attnIn: tf.Tensor2D; // input of c_attn [N, d]
+  q: tf.Tensor3D; // [B·H, T, hd]
+  k: tf.Tensor3D; // [B·H, Tk, hd]
+  v: tf.Tensor3D; // [B·H, Tk, hd]
+  p: tf.Tensor3D; // softmax [B·H, T, Tk]
+  pd: tf.Tensor3D; // p after dropout
+  attnMask: tf.Tensor | null;
+  ym: tf.Tensor2D; // merged heads [N, d]
+  residMask1: tf.Tensor | null;
+  ln2: LNCache | null;
+  mlpIn: tf.Tensor2D; // input of c_fc [N, d]
+  f: tf.Tensor2D; // c_fc output [N, m]
+  g: tf.Tensor2D; // gelu(f) [N, m]
+  residMask2: tf.Tensor | null;
+}
+
+export interface ForwardCache {
+  B: number;
+  T: number;
+  tokens: tf.Tensor1D; // [N]
+  embMask: tf.Tensor | null;
+  blocks: BlockCache[];
+  lnf: LNCache;
+  hf: tf.Tensor2D; // final LN output of the logit rows [M, d]
+  from: number;
+}
+
+export interface ForwardResult {
+  /** [B, T − logitsFrom, V] */
+  logits: tf.Tensor3D;
+  trace: LayerTrace[] | null;
+  cache: ForwardCache;
+}
+
+const LN_EPS = 1e-5;
+const MASKED = -1e9;
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): { y: tf.Tensor2D; cache: LNCache } {
+  const { mean, variance } = tf.moments(x, -1, true);
+  const rstd = tf.rsqrt(tf.add(variance, LN_EPS)) as tf.Tensor2D;
+  const xhat = tf.mul(tf.sub(x, mean), rstd) as tf.Tensor2D;
+  return { y: tf.add(tf.mul(xhat, g), b) as tf.Tensor2D, cache: { xhat, rstd } };
+}
+
+/** dx of LayerNorm, and dγ, dβ when wanted: dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dy·γ. */
+function layerNormBack(dy: tf.Tensor2D, c: LNCache, g: tf.Tensor, wantParams: boolean): { dx: tf.Tensor2D; dg?: tf.Tensor; db?: tf.Tensor } {
+  const dxhat = tf.mul(dy, g);
+  const m1 = tf.mean(dxhat, -1, true);
+  const m2 = tf.mean(tf.mul(dxhat, c.xhat), -1, true);
+  const dx = tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(c.xhat, m2)), c.rstd) as tf.Tensor2D;
+  if (!wantParams) return { dx };
+  return { dx, dg: tf.sum(tf.mul(dy, c.xhat), 0), db: tf.sum(dy, 0) };
+}
+
+/** tanh-GELU as GPT-2/minGPT; x·x·x rather than pow, which is slow on wasm. */
+function gelu(x: tf.Tensor2D): tf.Tensor2D {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), GELU_C);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1)) as tf.Tensor2D;
+}
+
+/** d gelu/dx = ½(1 + th) + ½x(1 − th²)·c(1 + 3·0.044715x²), th = tanh(c(x + 0.044715x³)). */
+function geluBack(dy: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  const x2 = tf.mul(x, x);
+  const th = tf.tanh(tf.mul(tf.add(x, tf.mul(tf.mul(x2, x), 0.044715)), GELU_C));
+  const left = tf.mul(tf.add(th, 1), 0.5);
+  const right = tf.mul(tf.mul(tf.mul(x, 0.5), tf.sub(1, tf.mul(th, th))), tf.mul(tf.add(tf.mul(x2, 3 * 0.044715), 1), GELU_C));
+  return tf.mul(dy, tf.add(left, right)) as tf.Tensor2D;
+}
+
+/** Inverted-dropout masks (keep / (1 − p)) from seeded uniform draws; null outside training. */
+class DropoutMasks {
+  private site = 0;
+  constructor(
+    private readonly p: number,
+    private readonly active: boolean,
+    private readonly seed: number,
+  ) {}
+  next(shape: number[]): tf.Tensor | null {
+    if (!this.active || this.p <= 0) return null;
+    const seed = this.seed + this.site++;
+    return tf.mul(tf.cast(tf.greaterEqual(tf.randomUniform(shape, 0, 1, 'float32', seed), this.p), 'float32'), 1 / (1 - this.p));
+  }
+}
+
+function applyMask<T extends tf.Tensor>(x: T, mask: tf.Tensor | null): T {
+  return mask ? (tf.mul(x, mask) as T) : x;
+}
+
+/** Causal mask [T, P + T]: 0 where key ≤ query (prefix keys always visible), else MASKED. */
+function causalMask(T: number, prefixKeys: number): tf.Tensor2D {
+  const Tk = prefixKeys + T;
+  const data = new Float32Array(T * Tk);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) data[i * Tk + prefixKeys + j] = MASKED;
+  return tf.tensor2d(data, [T, Tk]);
+}
+
+/** [T, 1] with 0 at the first P positions and 1 after: keeps content rows, clears the rows a prefix replaces. */
+function contentMask(T: number, P: number): tf.Tensor2D {
+  const data = new Float32Array(T).fill(1);
+  data.fill(0, 0, P);
+  return tf.tensor2d(data, [T, 1]);
+}
+
+/** Rows [N, d] holding the P vectors at the first P positions of every sequence and zeros elsewhere. */
+function prefixRows(vectors: tf.Tensor2D, B: number, T: number): tf.Tensor2D {
+  const [P, d] = vectors.shape;
+  const one = P < T ? tf.concat([vectors, tf.zeros([T - P, d])], 0) : vectors;
+  return tf.reshape(tf.tile(tf.expandDims(one, 0), [B, 1, 1]), [B * T, d]) as tf.Tensor2D;
+}
+
+/** x with its first P positions (per sequence) replaced by `vectors`. x: [N, d]. */
+function replaceFront(x: tf.Tensor2D, vectors: tf.Tensor2D, B: number, T: number): tf.Tensor2D {
+  const d = x.shape[1];
+  const kept = tf.mul(tf.reshape(x, [B, T, d]), contentMask(T, vectors.shape[0]));
+  return tf.add(tf.reshape(kept, [B * T, d]), prefixRows(vectors, B, T)) as tf.Tensor2D;
+}
+
+/** Gradient of `replaceFront` w.r.t. the vectors: Σ over the batch of dx at the first P positions. */
+function frontGrad(dx: tf.Tensor2D, P: number, B: number, T: number): tf.Tensor2D {
+  const d = dx.shape[1];
+  return tf.slice(tf.sum(tf.reshape(dx, [B, T, d]), 0), [0, 0], [P, d]) as tf.Tensor2D;
+}
+
+/** Gradient of `replaceFront` w.r.t. x: dx with the replaced rows zeroed. */
+function frontClear(dx: tf.Tensor2D, P: number, B: number, T: number): tf.Tensor2D {
+  const d = dx.shape[1];
+  return tf.reshape(tf.mul(tf.reshape(dx, [B, T, d]), contentMask(T, P)), [B * T, d]) as tf.Tensor2D;
+}
+
+/** y = x·Wᵀ + b.  x: [N, in], w: [out, in], b: [out]. */
+function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor | null): tf.Tensor2D {
+  const y = mmT(x, w);
+  return b ? (tf.add(y, b) as tf.Tensor2D) : y;
+}
+
+/** One-hot rows as float32. (The wasm backend's OneHot returns zeros when asked for float32 directly.) */
+export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
+  return tf.cast(tf.oneHot(ids as tf.Tensor1D, depth), 'float32');
+}
+
+export function weight(w: Weights, name: string): tf.Tensor {
+  const t = w[name];
+  if (!t) throw new Error(`missing weight ${name}`);
+  return t;
+}
+
+/**
+ * The forward pass. tokens: int32 [B, T] (T ≤ context). Returns logits for positions ≥ opts.logitsFrom and
+ * the cache for `backward`.
+ */
+export function forward(cfg: GPTConfig, w: Weights, tokens: tf.Tensor2D, ctx: ContextParams, opts: ForwardOptions): ForwardResult {
+  const [B, T] = tokens.shape;
+  const N = B * T;
+  const d = cfg.width;
+  const H = cfg.heads;
+  const hd = d / H;
+  if (T > cfg.context) throw new Error(`sequence of ${T} tokens exceeds the model's context of ${cfg.context}`);
+  const W = (name: string) => weight(w, name);
+  const drop = new DropoutMasks(cfg.dropout, opts.train, opts.dropoutSeed);
+  const trace: LayerTrace[] | null = opts.trace ? [] : null;
+
+  // Embeddings [N, d]: token rows (soft prompt in front), plus positions, then dropout.
+  const flatTokens = tf.reshape(tokens, [N]) as tf.Tensor1D;
+  let x = tf.gather(W('transformer.wte.weight'), flatTokens) as tf.Tensor2D;
+  if (ctx.softPrompt) x = replaceFront(x, ctx.softPrompt, B, T);
+  const pos = tf.slice(W('transformer.wpe.weight'), [0, 0], [T, d]);
+  x = tf.reshape(tf.add(tf.reshape(x, [B, T, d]), pos), [N, d]) as tf.Tensor2D;
+  const embMask = drop.next([N, d]);
+  x = applyMask(x, embMask);
+
+  const kvP = ctx.prefixKV ? ctx.prefixKV[0]!.key.shape[0] : 0;
+  const Tk = kvP + T;
+  const mask = causalMask(T, kvP);
+  const scale = 1 / Math.sqrt(hd);
+  // [N, d] → [B·H, T, hd]
+  const toHeads = (a: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(a, [B, T, H, hd]), [0, 2, 1, 3]), [B * H, T, hd]) as tf.Tensor3D;
+  // [P, d] → [B·H, P, hd] (the same prefix for every sequence)
+  const prefixHeads = (a: tf.Tensor2D) => {
+    const P = a.shape[0];
+    const h = tf.transpose(tf.reshape(a, [P, H, hd]), [1, 0, 2]); // [H, P, hd]
+    return tf.reshape(tf.tile(tf.expandDims(h, 0), [B, 1, 1, 1]), [B * H, P, hd]) as tf.Tensor3D;
+  };
+  const blocks: BlockCache[] = [];
+
+  for (let l = 0; l < cfg.layers; l++) {
+    const p = `transformer.h.${l}.`;
+    const prefix = ctx.prefixResidual?.[l];
+    const xin = prefix ? replaceFront(x, prefix, B, T) : x;
+
+    // Attention sublayer.
+    let ln1: LNCache | null = null;
+    let attnIn = xin;
+    if (cfg.norm === 'pre') {
+      const n = layerNorm(xin, W(p + 'ln_1.weight'), W(p + 'ln_1.bias'));
+      attnIn = n.y;
+      ln1 = n.cache;
+    }
+    const qkv = linear(attnIn, W(p + 'attn.c_attn.weight'), W(p + 'attn.c_attn.bias')); // [N, 3d]
+    const [qf, kf, vf] = tf.split(qkv, 3, 1);
+    const q = toHeads(qf!);
+    let k = toHeads(kf!);
+    let v = toHeads(vf!);
+    const kv = ctx.prefixKV?.[l];
+    if (kv) {
+      k = tf.concat([prefixHeads(kv.key), k], 1);
+      v = tf.concat([prefixHeads(kv.value), v], 1);
+    }
+    const s = tf.add(tf.mul(mmT(q, k), scale), mask); // [B·H, T, Tk]
+    const probs = tf.softmax(s) as tf.Tensor3D;
+    const attnMask = drop.next([B * H, T, Tk]);
+    const pd = applyMask(probs, attnMask);
+    const y = mm(pd, v); // [B·H, T, hd]
+    const ym = tf.reshape(tf.transpose(tf.reshape(y, [B, H, T, hd]), [0, 2, 1, 3]), [N, d]) as tf.Tensor2D;
+    const residMask1 = drop.next([N, d]);
+    const a = applyMask(linear(ym, W(p + 'attn.c_proj.weight'), W(p + 'attn.c_proj.bias')), residMask1);
+    if (trace) {
+      const as4 = (z: tf.Tensor, len: number) => tf.reshape(z, [B, H, len, z.shape[2]!]) as tf.Tensor4D;
+      trace.push({ input: tf.reshape(xin, [B, T, d]) as tf.Tensor3D, q: as4(q, T), k: as4(k, Tk), v: as4(v, Tk), probs: as4(probs, T), heads: as4(y, T) });
+    }
+    let x1 = tf.add(xin, a) as tf.Tensor2D;
+    if (cfg.norm === 'post') {
+      const n = layerNorm(x1, W(p + 'ln_1.weight'), W(p + 'ln_1.bias'));
+      x1 = n.y;
+      ln1 = n.cache;
+    }
+
+    // MLP sublayer.
+    let ln2: LNCache | null = null;
+    let mlpIn = x1;
+    if (cfg.norm === 'pre') {
+      const n = layerNorm(x1, W(p + 'ln_2.weight'), W(p + 'ln_2.bias'));
+      mlpIn = n.y;
+      ln2 = n.cache;
+    }
+    const f = linear(mlpIn, W(p + 'mlp.c_fc.weight'), W(p + 'mlp.c_fc.bias')); // [N, m]
+    const g = gelu(f);
+    const residMask2 = drop.next([N, d]);
+    const o = applyMask(linear(g, W(p + 'mlp.c_proj.weight'), W(p + 'mlp.c_proj.bias')), residMask2);
+    let x2 = tf.add(x1, o) as tf.Tensor2D;
+    if (cfg.norm === 'post') {
+      const n = layerNorm(x2, W(p + 'ln_2.weight'), W(p + 'ln_2.bias'));
+      x2 = n.y;
+      ln2 = n.cache;
+    }
+    blocks.push({ xin, ln1, attnIn, q, k, v, p: probs, pd, attnMask, ym, residMask1, ln2, mlpIn, f, g, residMask2 });
+    x = x2;
+  }
+
+  const from = opts.logitsFrom;
+  const M = B * (T - from);
+  const tail = tf.reshape(tf.slice(tf.reshape(x, [B, T, d]), [0, from, 0], [B, T - from, d]), [M, d]) as tf.Tensor2D;
+  const lnf = layerNorm(tail, W('transformer.ln_f.weight'), W('transformer.ln_f.bias'));
+  const logits = tf.reshape(linear(lnf.y, W('lm_head.weight'), null), [B, T - from, cfg.vocab]) as tf.Tensor3D;
+  return { logits, trace, cache: { B, T, tokens: flatTokens, embMask, blocks, lnf: lnf.cache, hf: lnf.y, from } };
+}
+
+/** Gradients of the loss: by weight name (only those asked for) and for the context parameters. */
+export interface Gradients {
+  weights: Record<string, tf.Tensor>;
+  prefixResidual?: tf.Tensor2D[];
+  prefixKV?: Array<{ key: tf.Tensor2D; value: tf.Tensor2D }>;
+  softPrompt?: tf.Tensor2D;
+}
+
+/**
+ * Backpropagates dlogits [B, T − from, V] through the pass recorded in `cache`. `wantWeight(name)` says which
+ * weight gradients to compute (frozen weights cost no products); context gradients are computed when the
+ * context holds the parameter.
+ */
+export function backward(cfg: GPTConfig, w: Weights, ctx: ContextParams, cache: ForwardCache, dlogits: tf.Tensor3D, wantWeight: (name: string) => boolean): Gradients {
+  const { B, T, from } = cache;
+  const N = B * T;
+  const d = cfg.width;
+  const H = cfg.heads;
+  const hd = d / H;
+  const W = (name: string) => weight(w, name);
+  const grads: Gradients = { weights: {} };
+  const put = (name: string, g: () => tf.Tensor) => {
+    if (wantWeight(name)) grads.weights[name] = g();
+  };
+  /** Backward of y = x·Wᵀ + b: returns dx, records dW (= dyᵀ·x) and db (= Σ dy) when wanted. */
+  const linearBack = (dy: tf.Tensor2D, x: tf.Tensor2D, name: string, bias: boolean): tf.Tensor2D => {
+    put(name + '.weight', () => mTm(dy, x));
+    if (bias) put(name + '.bias', () => tf.sum(dy, 0));
+    return mm(dy, W(name + '.weight'));
+  };
+  const lnBack = (dy: tf.Tensor2D, c: LNCache, name: string): tf.Tensor2D => {
+    const want = wantWeight(name + '.weight');
+    const r = layerNormBack(dy, c, W(name + '.weight'), want);
+    if (want) {
+      grads.weights[name + '.weight'] = r.dg!;
+      grads.weights[name + '.bias'] = r.db!;
+    }
+    return r.dx;
+  };
+  // [B·H, T, hd] → [N, d]
+  const fromHeads = (a: tf.Tensor, len: number) => tf.reshape(tf.transpose(tf.reshape(a, [B, H, len, hd]), [0, 2, 1, 3]), [B * len, d]) as tf.Tensor2D;
+  // [B·H, P, hd] (per sequence) → [P, d] summed over the batch
+  const prefixHeadsGrad = (a: tf.Tensor, P: number) => tf.reshape(tf.transpose(tf.sum(tf.reshape(a, [B, H, P, hd]), 0), [1, 0, 2]), [P, d]) as tf.Tensor2D;
+
+  // Head and final LayerNorm; logits came from positions ≥ from only.
+  const M = B * (T - from);
+  const dl = tf.reshape(dlogits, [M, cfg.vocab]) as tf.Tensor2D;
+  const dhf = linearBack(dl, cache.hf, 'lm_head', false);
+  const dtail = lnBack(dhf, cache.lnf, 'transformer.ln_f');
+  let dx = tf.reshape(dtail, [B, T - from, d]) as tf.Tensor;
+  if (from > 0) dx = tf.concat([tf.zeros([B, from, d]), dx], 1);
+  let dx2 = tf.reshape(dx, [N, d]) as tf.Tensor2D;
+
+  const kvP = ctx.prefixKV ? ctx.prefixKV[0]!.key.shape[0] : 0;
+  const Tk = kvP + T;
+  const scale = 1 / Math.sqrt(hd);
+  if (ctx.prefixResidual) grads.prefixResidual = new Array(cfg.layers);
+  if (ctx.prefixKV) grads.prefixKV = new Array(cfg.layers);
+
+  for (let l = cfg.layers - 1; l >= 0; l--) {
+    const p = `transformer.h.${l}.`;
+    const c = cache.blocks[l]!;
+
+    // MLP sublayer: x2 = x1 + o (pre) or LN2(x1 + o) (post).
+    const dsum2 = cfg.norm === 'post' ? lnBack(dx2, c.ln2!, p + 'ln_2') : dx2;
+    const dout = applyMask(dsum2, c.residMask2);
+    const dg = linearBack(dout, c.g, p + 'mlp.c_proj', true);
+    const df = geluBack(dg, c.f);
+    const dmlpIn = linearBack(df, c.mlpIn, p + 'mlp.c_fc', true);
+    const dx1 = tf.add(dsum2, cfg.norm === 'pre' ? lnBack(dmlpIn, c.ln2!, p + 'ln_2') : dmlpIn) as tf.Tensor2D;
+
+    // Attention sublayer: x1 = xin + a (pre) or LN1(xin + a) (post).
+    const dsum1 = cfg.norm === 'post' ? lnBack(dx1, c.ln1!, p + 'ln_1') : dx1;
+    const da = applyMask(dsum1, c.residMask1);
+    const dym = linearBack(da, c.ym, p + 'attn.c_proj', true);
+    const dy = tf.reshape(tf.transpose(tf.reshape(dym, [B, T, H, hd]), [0, 2, 1, 3]), [B * H, T, hd]) as tf.Tensor3D;
+    const dv = mTm(c.pd, dy); // [B·H, Tk, hd]
+    const dp = applyMask(mmT(dy, c.v), c.attnMask); // [B·H, T, Tk]
+    const ds = tf.mul(tf.mul(c.p, tf.sub(dp, tf.sum(tf.mul(dp, c.p), -1, true))), scale) as tf.Tensor3D;
+    const dq = mm(ds, c.k); // [B·H, T, hd]
+    let dk = mTm(ds, c.q); // [B·H, Tk, hd]
+    let dvc = dv;
+    if (ctx.prefixKV) {
+      grads.prefixKV![l] = { key: prefixHeadsGrad(tf.slice(dk, [0, 0, 0], [B * H, kvP, hd]), kvP), value: prefixHeadsGrad(tf.slice(dv, [0, 0, 0], [B * H, kvP, hd]), kvP) };
+      dk = tf.slice(dk, [0, kvP, 0], [B * H, T, hd]);
+      dvc = tf.slice(dv, [0, kvP, 0], [B * H, T, hd]);
+    }
+    const dqkv = tf.concat([fromHeads(dq, T), fromHeads(dk, T), fromHeads(dvc, T)], 1) as tf.Tensor2D; // [N, 3d]
+    const dattnIn = linearBack(dqkv, c.attnIn, p + 'attn.c_attn', true);
+    let dxin = tf.add(dsum1, cfg.norm === 'pre' ? lnBack(dattnIn, c.ln1!, p + 'ln_1') : dattnIn) as tf.Tensor2D;
+
+    const prefix = ctx.prefixResidual?.[l];
+    if (prefix) {
+      const P = prefix.shape[0];
+      grads.prefixResidual![l] = frontGrad(dxin, P, B, T);
+      dxin = frontClear(dxin, P, B, T);
+    }
+    dx2 = dxin;
+  }
+
+  // Embeddings.
+  const demb = applyMask(dx2, cache.embMask);
+  put('transformer.wpe.weight', () => {
+    const dpos = tf.sum(tf.reshape(demb, [B, T, d]), 0);
+    return T < cfg.context ? tf.concat([dpos, tf.zeros([cfg.context - T, d])], 0) : dpos;
+  });
+  let dtok = demb;
+  if (ctx.softPrompt) {
+    const P = ctx.softPrompt.shape[0];
+    grads.softPrompt = frontGrad(demb, P, B, T);
+    dtok = frontClear(demb, P, B, T);
+  }
+  // d wte = one-hotᵀ · d tokens (the wasm backend lacks UnsortedSegmentSum, the scatter-add for gather).
+  put('transformer.wte.weight', () => mTm(oneHotFloat(cache.tokens, cfg.vocab) as tf.Tensor2D, dtok));
+  return grads;
+}
+
+/** Mean cross-entropy of logits [M, V] against int32 targets [M], and its gradient w.r.t. the logits. */
+export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): { loss: tf.Scalar; dlogits: tf.Tensor2D } {
+  const [M, V] = logits.shape;
+  const onehot = oneHotFloat(targets, V);
+  const lse = tf.logSumExp(logits, -1);
+  const loss = tf.mean(tf.sub(lse, tf.sum(tf.mul(logits, onehot), -1))) as tf.Scalar;
+  const dlogits = tf.div(tf.sub(tf.softmax(logits), onehot), M) as tf.Tensor2D;
+  return { loss, dlogits };
+}

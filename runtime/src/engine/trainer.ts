@@ -207,7 +207,7 @@ class TfTrainer implements Trainer {
     checkBatch(layout, { tokens: probe, batch: 1 });
     const decoded = greedyDecode(layout, probe, 1, this.prompt, this.logitsOf);
     const seq = decoded.subarray(0, S - 1); // what the last decoding step reads
-    const maps = this.attentionMaps(this.plan.build(this.values), seq);
+    const maps = this.attentionMaps(() => this.plan.build(this.values), seq);
 
     const P = method.kind === 'full' || method.kind === 'lora' ? 0 : method.length;
     const kv = method.kind === 'prefix' && method.space === 'kv';
@@ -220,7 +220,7 @@ class TfTrainer implements Trainer {
         // The pretrained model sees the same sequence with plain pads where prompts/prefixes go.
         const refSeq = Int32Array.from(seq);
         refSeq.fill(0, 0, layout.reserve);
-        const refMaps = this.attentionMaps({ weights: refWeights, ctx: {}, wantWeight: () => false }, refSeq);
+        const refMaps = this.attentionMaps(() => ({ weights: refWeights, ctx: {}, wantWeight: () => false }), refSeq);
         change = relativeChange(maps, refMaps, kv ? 0 : P, prefixKeys);
       } finally {
         tf.dispose(Object.values(refWeights));
@@ -229,8 +229,10 @@ class TfTrainer implements Trainer {
     return { tokens: Array.from(seq), prefixKeys, attention: maps, alpha, relativeChange: change };
   }
 
-  private attentionMaps(inp: ReturnType<MethodPlan['build']>, seq: Int32Array): AttentionMaps {
+  /** Attention maps of one sequence; `inputs` runs inside the tidy, so LoRA's merged weights are freed. */
+  private attentionMaps(inputs: () => ReturnType<MethodPlan['build']>, seq: Int32Array): AttentionMaps {
     return tf.tidy(() => {
+      const inp = inputs();
       const T = seq.length;
       const { trace } = forward(this.cfg, inp.weights, tf.tensor2d(seq, [1, T], 'int32'), inp.ctx, {
         train: false,

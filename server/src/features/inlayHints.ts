@@ -28,7 +28,9 @@ export function inlayHints(snap: Snapshot, range: InlayHintParams['range']): Inl
       .filter((k) => !written.has(k.name) && k.default !== undefined)
       .map((k) => `${k.name}: ${formatDefault(k.default)}`);
     if (defaults.length === 0) continue;
-    out.push({ position: b.body.range.end, label: `defaults: ${defaults.join(' · ')}`, kind: InlayHintKind.Parameter, paddingLeft: true });
+    // At most three in the text (a hint must not crowd the code); all of them in the tooltip.
+    const shown = defaults.slice(0, 3).join(' · ') + (defaults.length > 3 ? ` · +${defaults.length - 3}` : '');
+    out.push({ position: b.body.range.end, label: `defaults: ${shown}`, kind: InlayHintKind.Parameter, paddingLeft: true, tooltip: `Values taken by default:\n${defaults.join('\n')}` });
   }
   return out;
 }

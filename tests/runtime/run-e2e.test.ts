@@ -1,0 +1,141 @@
+// `ptx run` end to end on real files: a tiny spec trained with the real engine (wasm backend), then the
+// store's promises checked: nothing re-trained when unchanged, one edit re-runs one run, corruption is
+// detected and re-run (to the same bytes: training is deterministic), errors train nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runRun, type RunIo } from '../../runtime/src/commands/run.js';
+import { analyse } from '../../grammar/src/index.js';
+import { buildPlan } from '../../runtime/src/plan/plan.js';
+import { RunStore } from '../../runtime/src/store/run-store.js';
+import { sha256 } from '../../runtime/src/store/canonical.js';
+
+export const TINY_SPEC = `
+data d { values: 0..3  length: 3  vocab: 5  test: 0.2 }
+model m { layers: 1  heads: 1  width: 16  mlp: 32  dropout: 0  context: 10 }
+task asc = sort(ascending)
+task desc = sort(descending)
+pretrain base {
+  model: m  data: d  tasks: [asc]
+  steps: 40  batch: 16  seed: 1
+  optimizer: adamw(lr: 3e-3, weight_decay: 0.1)
+  reserve: 2
+}
+finetune ft_full from base on desc { method: full  steps: 20 }
+finetune ft_lora from base on desc { method: lora(rank: 1)  steps: 20 }
+finetune ft_prefix from base on desc { method: prefix(length: 2)  steps: 20 }
+evaluate [base, ft_full, ft_lora, ft_prefix] on [desc] { samples: 64  probe: [3, 1, 2] }
+`;
+
+export async function runCaptured(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: RunIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), tty: false, env: {} };
+  const code = await runRun(args, io);
+  return { code, out, err };
+}
+
+type Event = { event: string; run?: string; kind?: string; status?: string; message?: string; exact?: number; task?: string; attention?: unknown };
+
+function events(out: string): Event[] {
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Event);
+}
+
+function trainStatuses(evs: Event[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of evs) if (e.event === 'job-end' && e.kind === 'train') out[e.run!] = e.status!;
+  return out;
+}
+
+function hashes(text: string): Map<string, string> {
+  const plan = buildPlan(analyse(text).spec, { backend: 'wasm' });
+  return new Map([...plan.runs].map(([name, job]) => [name, job.hash]));
+}
+
+test('ptx run: trains, caches, re-runs only what changed, detects corruption', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ptx-run-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, 'tiny.ptx');
+  writeFileSync(spec, TINY_SPEC);
+  const store = RunStore.besideSpec(spec);
+  const h = hashes(TINY_SPEC);
+
+  const first = await runCaptured([spec, '--backend', 'wasm']);
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /^backend: wasm$/m);
+  assert.match(first.out, /warning novel-attention-pattern/, 'the same warnings as ptx check');
+  const table = first.out.slice(first.out.indexOf('\nrun '));
+  assert.match(table, /^run +task +exact match +per-token +trainable params +time +backend +seed$/m);
+  for (const [run, params] of [['base', '2,576'], ['ft_full', '2,576'], ['ft_lora', '128'], ['ft_prefix', '32']]) {
+    assert.match(table, new RegExp(`^${run} +desc +\\d+\\.\\d% +\\d+\\.\\d% +${params} +[\\d.]+s +wasm +\\d+$`, 'm'));
+  }
+  for (const [name, hash] of h) assert.equal(store.runStatus(hash).state, 'complete', name);
+  assert.deepEqual(readdirSync(join(dir, '.ptx', 'runs')).sort(), [...h.values()].sort());
+  const loraRun = store.loadRun(h.get('ft_lora')!);
+  assert.equal(loraRun.metrics.losses.length, 20);
+  assert.ok(loraRun.merged, 'a LoRA run stores its merged weights');
+  const prefixEval = readdirSync(join(store.runDir(h.get('ft_prefix')!), 'evals'));
+  assert.equal(prefixEval.length, 1);
+  const attention = JSON.parse(readFileSync(join(store.evalDir(h.get('ft_prefix')!, prefixEval[0]!), 'attention.json'), 'utf8'));
+  assert.equal(attention.relativeChange.length, 1, 'one layer compared with the pretrained model');
+  assert.ok(attention.alpha, 'a prefix run records its prefix share');
+
+  const second = await runCaptured([spec, '--backend', 'wasm']);
+  assert.equal(second.code, 0);
+  assert.match(second.out, /^nothing to train: 4 runs up to date$/m);
+  assert.equal(second.out.slice(second.out.indexOf('\nrun ')), table, 'the same table from the store');
+
+  // Editing one finetune re-runs only that one.
+  const edited = TINY_SPEC.replace('method: lora(rank: 1)  steps: 20', 'method: lora(rank: 1)  steps: 21');
+  writeFileSync(spec, edited);
+  const third = await runCaptured([spec, '--backend', 'wasm', '--events']);
+  assert.equal(third.code, 0);
+  const evs = events(third.out);
+  assert.deepEqual(trainStatuses(evs), { base: 'cached', ft_full: 'cached', ft_lora: 'done', ft_prefix: 'cached' });
+  assert.equal(evs[evs.length - 1]!.event, 'done');
+  assert.equal(evs.filter((e) => e.event === 'result').length, 5, 'results of cached evaluations are reported too (base on asc, all four on desc)');
+  const withProbe = evs.find((e) => e.event === 'result' && e.run === 'ft_prefix')!;
+  assert.ok(withProbe.attention, 'result events carry the attention record');
+
+  // A flipped byte in a checkpoint: reported, re-trained, and training reproduces the same bytes.
+  const ckpt = join(store.runDir(h.get('ft_full')!), 'checkpoint.bin');
+  const original = readFileSync(ckpt);
+  const bad = Buffer.from(original);
+  bad[100] = bad[100]! ^ 0x10;
+  writeFileSync(ckpt, bad);
+  const fourth = await runCaptured([spec, '--backend', 'wasm', '--events']);
+  assert.equal(fourth.code, 0);
+  const evs4 = events(fourth.out);
+  assert.ok(evs4.some((e) => e.event === 'info' && /ft_full: the stored run is unusable \(checkpoint\.bin checksum mismatch\)/.test(e.message!)));
+  assert.deepEqual(trainStatuses(evs4), { base: 'cached', ft_full: 'done', ft_lora: 'cached', ft_prefix: 'cached' });
+  assert.equal(sha256(readFileSync(ckpt)), sha256(original), 'deterministic: the same checkpoint bytes again');
+});
+
+test('ptx run: a spec with errors trains nothing; bad arguments are usage errors', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ptx-run-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, 'broken.ptx');
+  writeFileSync(spec, TINY_SPEC.replace('heads: 1', 'heads: 3'));
+  const r = await runCaptured([spec, '--backend', 'wasm']);
+  assert.equal(r.code, 1);
+  assert.match(r.out, new RegExp(`^${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+: error heads-divide-width: `, 'm'));
+  assert.match(r.err, /1 error in .*broken\.ptx; nothing was trained/);
+  assert.equal(existsSync(join(dir, '.ptx')), false);
+
+  const ev = await runCaptured([spec, '--events']);
+  assert.equal(ev.code, 1);
+  const evs = events(ev.out);
+  assert.equal(evs[0]!.event, 'diagnostics');
+  assert.deepEqual(evs.slice(-2).map((e) => e.event), ['error', 'done']);
+
+  writeFileSync(spec, TINY_SPEC);
+  assert.equal((await runCaptured([spec, '--only', 'nope', '--backend', 'wasm'])).code, 2);
+  assert.equal((await runCaptured([join(dir, 'missing.ptx')])).code, 2);
+  assert.equal((await runCaptured([spec, '--backend', 'node'])).code, 1, 'tfjs-node is not installed here');
+  assert.equal(existsSync(join(dir, '.ptx')), false);
+});

@@ -3,7 +3,7 @@
 // detected and re-run (to the same bytes: training is deterministic), errors train nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRun, type RunIo } from '../../runtime/src/commands/run.js';
@@ -138,4 +138,12 @@ test('ptx run: a spec with errors trains nothing; bad arguments are usage errors
   assert.equal((await runCaptured([join(dir, 'missing.ptx')])).code, 2);
   assert.equal((await runCaptured([spec, '--backend', 'node'])).code, 1, 'tfjs-node is not installed here');
   assert.equal(existsSync(join(dir, '.ptx')), false);
+
+  // Another live `ptx run` holds the store: refuse rather than train the same runs twice.
+  mkdirSync(join(dir, '.ptx'));
+  writeFileSync(join(dir, '.ptx', 'lock'), String(process.ppid));
+  const locked = await runCaptured([spec, '--backend', 'wasm']);
+  assert.equal(locked.code, 1);
+  assert.match(locked.err, new RegExp(`another ptx run \\(pid ${process.ppid}\\) is using`));
+  assert.equal(existsSync(join(dir, '.ptx', 'runs')), false);
 });

@@ -186,3 +186,23 @@ test('resume: saved atomically, newest valid one wins, corrupt ones are reported
   assert.deepEqual(store.loadModelWeights(h)['transformer.wte.weight']!.data, Float32Array.from([2, 4, 6, 8, 10, 12]), 'merged weights win');
   assert.deepEqual(store.loadRun(h).snapshot.weights['transformer.wte.weight']!.data, Float32Array.from([1, 2, 3, 4, 5, 6]));
 });
+
+test('lock: one holder at a time; a lock left by a dead process is taken over', async (t) => {
+  const { acquireLock } = await import('../../runtime/src/store/lock.js');
+  const { spawnSync } = await import('node:child_process');
+  const path = join(tempDir(t), '.ptx', 'lock');
+  const a = acquireLock(path);
+  assert.ok(a.ok);
+  assert.equal(readFileSync(path, 'utf8'), String(process.pid));
+  a.release();
+  assert.equal(existsSync(path), false);
+
+  writeFileSync(path, String(process.ppid)); // a live process holds it
+  assert.deepEqual(acquireLock(path), { ok: false, pid: process.ppid });
+
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(path, dead.stdout);
+  const b = acquireLock(path);
+  assert.ok(b.ok, 'stale lock taken over');
+  if (b.ok) b.release();
+});

@@ -4,10 +4,11 @@
 // Exit status: 0 done, 1 spec errors / failed job / unavailable backend, 2 usage or unreadable file,
 // 130 (143 for SIGTERM) when stopped with a resumable snapshot.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
 import { initBackend } from '../engine/index.js';
 import { buildPlan, PlanError } from '../plan/plan.js';
+import { acquireLock } from '../store/lock.js';
 import { RunStore } from '../store/run-store.js';
 import { diagnosticJson, formatDiagnostic } from './check.js';
 import { commandLine, parseRunArgs, RUN_USAGE } from './run/args.js';
@@ -94,6 +95,11 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
   }
   const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(parsed.file);
 
+  const lock = acquireLock(join(store.root, 'lock'));
+  if (!lock.ok) {
+    reporter.error(`another ptx run (pid ${lock.pid}) is using ${store.root}; wait for it to finish or stop it`);
+    return finish(1);
+  }
   const stop = new StopRequest();
   stop.install(() => reporter.info('stopping at the next step boundary (Ctrl-C again to quit at once)'));
   let result;
@@ -101,6 +107,7 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
     result = await executePlan(plan, { store, reporter, stop, backend: backend.name });
   } finally {
     stop.uninstall();
+    lock.release();
   }
   const { rows, summary, stoppedAt } = result;
 

@@ -112,13 +112,13 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
   const { rows, summary, stoppedAt } = result;
 
   const runCount = plan.jobs.filter((j) => j.kind === 'train').length;
-  if (summary.trained === 0 && summary.evaluated === 0 && summary.failed === 0 && !summary.stopped) {
-    reporter.info(`nothing to train: ${runCount} run${runCount === 1 ? '' : 's'} up to date`);
+  if (summary.trained === 0 && summary.failed === 0 && !summary.stopped) {
+    reporter.notice(`nothing to train: ${runCount} run${runCount === 1 ? '' : 's'} up to date`);
   }
   if (!parsed.events && rows.length) io.stdout('\n' + resultTable(rows));
   if (summary.stopped) {
     const where = stoppedAt ? `${stoppedAt.run} stopped at step ${stoppedAt.step} of ${stoppedAt.steps}; its snapshot is saved. ` : '';
-    reporter.info(`${where}To resume, run: ${commandLine(parsed)}`);
+    reporter.notice(`${where}To resume, run: ${commandLine(parsed)}`);
     return finish(stop.exitCode, summary);
   }
   return finish(summary.failed > 0 ? 1 : 0, summary);

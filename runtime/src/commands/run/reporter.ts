@@ -60,6 +60,8 @@ export interface Summary {
 export interface Reporter {
   backend(info: BackendInfo): void;
   info(text: string): void;
+  /** A message shown even with --quiet (up to date, how to resume). */
+  notice(text: string): void;
   jobStart(job: JobRef, detail: { steps?: number; resumedFrom?: number; trainable?: number }): void;
   progress(job: JobRef, p: Progress): void;
   jobEnd(job: JobRef, end: JobEnd): void;
@@ -104,6 +106,10 @@ export class HumanReporter implements Reporter {
 
   info(text: string): void {
     if (!this.opts.quiet) this.line(text);
+  }
+
+  notice(text: string): void {
+    this.line(text);
   }
 
   jobStart(job: JobRef, d: { steps?: number; resumedFrom?: number; trainable?: number }): void {
@@ -196,6 +202,10 @@ export class EventReporter implements Reporter {
   }
 
   info(text: string): void {
+    this.emit('info', { message: text });
+  }
+
+  notice(text: string): void {
     this.emit('info', { message: text });
   }
 

@@ -4,10 +4,11 @@ import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyseText, type Analysis } from '../../grammar/src/index.js';
 import { LineIndex } from '../../grammar/src/services/lineIndex.js';
-import { indexSymbols, type SymbolIndex } from '../../grammar/src/services/symbols.js';
+import { collectDeclarations, indexSymbols, type Declarations, type SymbolIndex } from '../../grammar/src/services/symbols.js';
 
 export class Snapshot {
   private symbolsCache: SymbolIndex | undefined;
+  private declarationsCache: Declarations | undefined;
   private analysisCache: Analysis | undefined;
   readonly lines: LineIndex;
 
@@ -24,8 +25,15 @@ export class Snapshot {
     return this.analysisCache;
   }
 
+  /** Declared names only: one pass over the blocks. */
+  get declarations(): Declarations {
+    this.declarationsCache ??= collectDeclarations(this.analysis.ast);
+    return this.declarationsCache;
+  }
+
+  /** Every declaration and reference (references, rename, semantic tokens). */
   get symbols(): SymbolIndex {
-    this.symbolsCache ??= indexSymbols(this.analysis.ast);
+    this.symbolsCache ??= indexSymbols(this.analysis.ast, this.declarations);
     return this.symbolsCache;
   }
 

@@ -40,7 +40,15 @@ export function matchesExpected(kind: BlockKind, expected: ExpectedKind): boolea
   return expected === 'run' ? RUN_KINDS.includes(kind) : kind === expected;
 }
 
-export function indexSymbols(ast: PtxFile): SymbolIndex {
+export interface Declarations {
+  /** First declaration of each name (all blocks share one namespace). */
+  declarations: Map<string, Declaration>;
+  /** Every declaration, including duplicates, in source order. */
+  all: Declaration[];
+}
+
+/** The declared names of a file: one pass over its blocks, no values visited. */
+export function collectDeclarations(ast: PtxFile): Declarations {
   const declarations = new Map<string, Declaration>();
   const all: Declaration[] = [];
   for (const block of ast.blocks) {
@@ -49,6 +57,11 @@ export function indexSymbols(ast: PtxFile): SymbolIndex {
     all.push(d);
     if (!declarations.has(d.name)) declarations.set(d.name, d);
   }
+  return { declarations, all };
+}
+
+/** The references written inside one block. */
+export function blockReferences(block: Block, declarations: Map<string, Declaration>): SymbolReference[] {
   const references: SymbolReference[] = [];
   const add = (id: Ident, expected: ExpectedKind): void => {
     references.push({ name: id.text, range: id.range, expected, target: declarations.get(id.text) ?? null });
@@ -69,21 +82,25 @@ export function indexSymbols(ast: PtxFile): SymbolIndex {
     else if (t.kind === 'task') visitTask(v);
     else if (t.kind === 'list' && v.kind === 'list') v.items.forEach((item) => visitTyped(item, t.of));
   };
-  for (const block of ast.blocks) {
-    if (block.from) add(block.from, 'run');
-    if (block.kind === 'task' || block.kind === 'finetune' || block.kind === 'compare') visitTask(block.target);
-    if (block.kind === 'evaluate') {
-      for (const item of block.runs?.items ?? []) if (item.kind === 'call' && item.args === null) add(item.name, 'run');
-      if (block.target?.kind === 'list') block.target.items.forEach(visitTask);
-      else visitTask(block.target);
-    }
-    const def = findBlock(block.kind);
-    for (const entry of block.body?.entries ?? []) {
-      const key = def?.keys.find((k) => k.name === entry.key.text);
-      if (key) visitTyped(entry.value, key.type);
-    }
+  if (block.from) add(block.from, 'run');
+  if (block.kind === 'task' || block.kind === 'finetune' || block.kind === 'compare') visitTask(block.target);
+  if (block.kind === 'evaluate') {
+    for (const item of block.runs?.items ?? []) if (item.kind === 'call' && item.args === null) add(item.name, 'run');
+    if (block.target?.kind === 'list') block.target.items.forEach(visitTask);
+    else visitTask(block.target);
   }
-  return { declarations, all, references };
+  const def = findBlock(block.kind);
+  for (const entry of block.body?.entries ?? []) {
+    const key = def?.keys.find((k) => k.name === entry.key.text);
+    if (key) visitTyped(entry.value, key.type);
+  }
+  return references;
+}
+
+export function indexSymbols(ast: PtxFile, decls: Declarations = collectDeclarations(ast)): SymbolIndex {
+  const references: SymbolReference[] = [];
+  for (const block of ast.blocks) references.push(...blockReferences(block, decls.declarations));
+  return { declarations: decls.declarations, all: decls.all, references };
 }
 
 export interface SymbolAt {
@@ -94,12 +111,17 @@ export interface SymbolAt {
   isDeclaration: boolean;
 }
 
-/** The declared name or reference under the cursor. */
-export function symbolAt(index: SymbolIndex, p: Position): SymbolAt | undefined {
-  for (const d of index.all) {
-    if (rangeContains(d.nameRange, p)) return { name: d.name, range: d.nameRange, declaration: index.declarations.get(d.name) ?? d, isDeclaration: true };
+/**
+ * The declared name or reference under the cursor. Only the block under the cursor is visited, so this is
+ * cheap on large files (hover and definition call it on every request).
+ */
+export function symbolAt(ast: PtxFile, decls: Declarations, p: Position): SymbolAt | undefined {
+  const block = ast.blocks.find((b) => rangeContains(b.range, p));
+  if (!block) return undefined;
+  if (block.name && rangeContains(block.name.range, p)) {
+    return { name: block.name.text, range: block.name.range, declaration: decls.declarations.get(block.name.text) ?? null, isDeclaration: true };
   }
-  for (const r of index.references) {
+  for (const r of blockReferences(block, decls.declarations)) {
     if (rangeContains(r.range, p)) return { name: r.name, range: r.range, declaration: r.target, isDeclaration: false };
   }
   return undefined;

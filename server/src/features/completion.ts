@@ -67,7 +67,7 @@ function functionItems(fns: readonly FunctionDef[], kind: CompletionItemKind, sn
 
 function nameItems(snap: Snapshot, expected: ExpectedKind, exclude: string | undefined): CompletionItem[] {
   const out: CompletionItem[] = [];
-  for (const d of snap.symbols.declarations.values()) {
+  for (const d of snap.declarations.declarations.values()) {
     if (!matchesExpected(d.kind, expected) || d.name === exclude) continue;
     out.push({
       label: d.name,

@@ -20,14 +20,6 @@ export function registerDiagnostics(ctx: ServerContext): void {
       // The document may have changed while we were analysing (or been closed): then this result is stale.
       if (store.documents.get(uri)?.version !== snap.version) return;
       void connection.sendDiagnostics({ uri, version: snap.version, diagnostics });
-      // Build the symbol index now, off the request path, so the next hover or completion does not pay for it.
-      setImmediate(() => {
-        try {
-          void snap.symbols;
-        } catch {
-          // Reported by the feature that needs it.
-        }
-      });
     } catch (err) {
       connection.console.error(`diagnostics failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }

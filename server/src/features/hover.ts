@@ -112,7 +112,7 @@ function blockKeywordDoc(kind: string): string {
 
 export function hoverAt(snap: Snapshot, pos: { line: number; character: number }): { markdown: string; range: Range } | undefined {
   const analysis = snap.analysis;
-  const sym = symbolAt(snap.symbols, pos);
+  const sym = symbolAt(analysis.ast, snap.declarations, pos);
   if (sym) {
     if (!sym.declaration) return { markdown: `\`${sym.name}\`: no block declares this name`, range: sym.range };
     return { markdown: describeBlock(analysis, sym.declaration.block), range: sym.range };

@@ -10,7 +10,7 @@ const KEYWORDS = new Set(['data', 'model', 'task', 'pretrain', 'finetune', 'comp
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function target(snap: Snapshot, position: { line: number; character: number }): { name: string; range: Range } {
-  const sym = symbolAt(snap.symbols, position);
+  const sym = symbolAt(snap.analysis.ast, snap.declarations, position);
   if (!sym || !sym.declaration) throw new ResponseError(0, 'Only names declared in this file (data, model, task and run blocks) can be renamed; keywords and built-in names cannot.');
   return { name: sym.name, range: sym.range };
 }
@@ -29,7 +29,7 @@ export function registerRename(ctx: ServerContext): void {
     const newName = params.newName.trim();
     if (!IDENT.test(newName)) throw new ResponseError(0, `'${newName}' is not a valid name (letters, digits and '_', not starting with a digit).`);
     if (KEYWORDS.has(newName)) throw new ResponseError(0, `'${newName}' is a keyword.`);
-    if (newName !== t.name && snap.symbols.declarations.has(newName)) throw new ResponseError(0, `'${newName}' is already declared in this file.`);
+    if (newName !== t.name && snap.declarations.declarations.has(newName)) throw new ResponseError(0, `'${newName}' is already declared in this file.`);
     const edits = occurrences(snap.symbols, t.name, true).map((range) => ({ range, newText: newName }));
     return { changes: { [params.textDocument.uri]: edits } };
   });

@@ -139,6 +139,20 @@ test('ptx run: a spec with errors trains nothing; bad arguments are usage errors
   assert.equal((await runCaptured([spec, '--backend', 'node'])).code, 1, 'tfjs-node is not installed here');
   assert.equal(existsSync(join(dir, '.ptx')), false);
 
+  // A job that fails (the loss diverges): exit 1, the error reported, what depends on it skipped.
+  writeFileSync(spec, TINY_SPEC.replace('lr: 3e-3', 'lr: 1e9'));
+  const failed = await runCaptured([spec, '--backend', 'wasm', '--events']);
+  assert.equal(failed.code, 1);
+  const fe = events(failed.out);
+  assert.ok(fe.some((e) => e.event === 'error' && e.run === 'base' && /the loss became NaN at step \d+/.test(e.message!)));
+  assert.deepEqual(trainStatuses(fe), { base: 'failed', ft_full: 'skipped', ft_lora: 'skipped', ft_prefix: 'skipped' });
+  assert.equal(fe[fe.length - 1]!.event, 'done');
+  assert.equal((fe[fe.length - 1] as { exitCode?: number }).exitCode, 1);
+  const failedHash = hashes(TINY_SPEC.replace('lr: 3e-3', 'lr: 1e9')).get('base')!;
+  assert.equal(RunStore.besideSpec(spec).runStatus(failedHash).state, 'missing', 'a failed run is not stored as complete');
+  rmSync(join(dir, '.ptx'), { recursive: true });
+  writeFileSync(spec, TINY_SPEC);
+
   // Another live `ptx run` holds the store: refuse rather than train the same runs twice.
   mkdirSync(join(dir, '.ptx'));
   writeFileSync(join(dir, '.ptx', 'lock'), String(process.ppid));

@@ -183,7 +183,20 @@ export class HumanReporter implements Reporter {
   }
 }
 
-/** `--events`: one JSON object per line on stdout, nothing else there. Progress at most 4 times a second. */
+/**
+ * `--events`: one JSON object per line on stdout, nothing else there (human text is not printed).
+ *   {"event":"diagnostics","diagnostics":[{file,range,severity,code,message}]}  warnings/errors of the spec
+ *   {"event":"backend","name":"wasm","skipped":["node: ..."]}
+ *   {"event":"info","message":"..."}                      cache repairs, resumes, stop notices
+ *   {"event":"job-start","id","kind":"train"|"evaluate","run","task"?,"hash","steps"?,"trainable"?,"resumedFrom"?}
+ *   {"event":"progress","id","run","step","steps","loss","stepsPerSecond","etaSeconds"}   ≤ 4 per second
+ *   {"event":"job-end","id","kind","run","task"?,"hash","status":"done"|"cached"|"failed"|"stopped"|"skipped",
+ *     "seconds","finalLoss"?,"reason"?}                   cached and skipped jobs have no job-start
+ *   {"event":"result","run","task","exact","perToken","samples","trainable","trainSeconds","backend","seed",
+ *     "cached","block","hash","attention":AttentionRecord|null}   one per evaluation, cached ones included
+ *   {"event":"error","id"?,"run"?,"message"}
+ *   {"event":"done","exitCode","trained","evaluated","cached","failed","stopped"}   always last
+ */
 export class EventReporter implements Reporter {
   private lastProgress = 0;
 

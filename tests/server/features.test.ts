@@ -95,7 +95,8 @@ describe('language server features', () => {
 
   test('completion: enum values, declared names by kind, and primitives', async () => {
     const c = server();
-    await expectCompletion(c, `model m { width: 8  norm: <|> }`, { exactly: ['pre', 'post'] });
+    const norms = await expectCompletion(c, `model m { width: 8  norm: <|> }`, { exactly: ['pre', 'post'] });
+    assert.match(JSON.stringify(norms[0]!.documentation), /LayerNorm placement/);
     await expectCompletion(c, `${BASE}pretrain p2 { model: <|> }`, { includes: ['tiny'], excludes: ['digits', 'asc', 'base'] });
     await expectCompletion(c, `${BASE}finetune f from <|>`, { includes: ['base'], excludes: ['tiny', 'asc'] });
     await expectCompletion(c, `${BASE}finetune f from base on <|>`, { includes: ['asc', 'desc', 'sort', 'add', 'histogram'], excludes: ['base', 'tiny'] });

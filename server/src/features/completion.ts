@@ -80,12 +80,13 @@ function nameItems(snap: Snapshot, expected: ExpectedKind, exclude: string | und
   return out;
 }
 
-function valueItems(snap: Snapshot, expected: ExpectedValue, inList: boolean, snippets: boolean, exclude: string | undefined): CompletionItem[] {
+function valueItems(snap: Snapshot, expected: ExpectedValue, inList: boolean, snippets: boolean, exclude: string | undefined, owner: ParamDef | null = null): CompletionItem[] {
+  const ownerDoc = owner ? { documentation: { kind: MarkupKind.Markdown, value: `Value of **${owner.name}**: ${paramDoc(owner)}` } } : {};
   switch (expected.kind) {
     case 'enum':
-      return expected.values.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember }));
+      return expected.values.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, detail: `${owner ? `${owner.name}: ` : ''}${expected.values.join(' | ')}`, ...ownerDoc }));
     case 'bool':
-      return ['true', 'false'].map((v) => ({ label: v, kind: CompletionItemKind.Keyword }));
+      return ['true', 'false'].map((v) => ({ label: v, kind: CompletionItemKind.Keyword, ...ownerDoc }));
     case 'ref':
       return nameItems(snap, expected.target, exclude);
     case 'runs':
@@ -97,7 +98,7 @@ function valueItems(snap: Snapshot, expected: ExpectedValue, inList: boolean, sn
     case 'optimizer':
       return functionItems(OPTIMIZERS, CompletionItemKind.Function, snippets);
     case 'list':
-      if (inList) return valueItems(snap, expected.of, true, snippets, exclude);
+      if (inList) return valueItems(snap, expected.of, true, snippets, exclude, owner);
       return [
         {
           label: '[…]',
@@ -162,7 +163,7 @@ export function completionItems(snap: Snapshot, offset: number, snippets: boolea
       return items;
     }
     case 'value':
-      return [...valueItems(snap, c.expected, c.inList, snippets, exclude), ...defaultItem(c.owner)];
+      return [...valueItems(snap, c.expected, c.inList, snippets, exclude, c.owner), ...defaultItem(c.owner)];
     case 'argument': {
       const items: CompletionItem[] = c.fn.params
         .filter((p) => !c.present.includes(p.name))
@@ -175,7 +176,7 @@ export function completionItems(snap: Snapshot, offset: number, snippets: boolea
           sortText: `1${i}`,
           command: RETRIGGER,
         }));
-      if (c.positional) items.unshift(...valueItems(snap, c.positional.type, false, snippets, exclude).map((x) => ({ ...x, sortText: `0${x.label}` })));
+      if (c.positional) items.unshift(...valueItems(snap, c.positional.type, false, snippets, exclude, c.positional).map((x) => ({ ...x, sortText: `0${x.label}` })));
       return items;
     }
     case 'none':

@@ -29,10 +29,10 @@ finetune ft_prefix from base on desc { method: prefix(length: 2)  steps: 20 }
 evaluate [base, ft_full, ft_lora, ft_prefix] on [desc] { samples: 64  probe: [3, 1, 2] }
 `;
 
-export async function runCaptured(args: string[]): Promise<{ code: number; out: string; err: string }> {
+export async function runCaptured(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: RunIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), tty: false, env: {} };
+  const io: RunIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), tty: false, env };
   const code = await runRun(args, io);
   return { code, out, err };
 }
@@ -159,5 +159,12 @@ test('ptx run: a spec with errors trains nothing; bad arguments are usage errors
   const locked = await runCaptured([spec, '--backend', 'wasm']);
   assert.equal(locked.code, 1);
   assert.match(locked.err, new RegExp(`another ptx run \\(pid ${process.ppid}\\) is using`));
+  assert.equal(existsSync(join(dir, '.ptx', 'runs')), false);
+
+  // PTX_STORE (the editor's store setting) puts the store elsewhere.
+  const elsewhere = join(dir, 'elsewhere');
+  const moved = await runCaptured([spec, '--backend', 'wasm', '--only', 'base', '--quiet'], { PTX_STORE: elsewhere });
+  assert.equal(moved.code, 0, moved.err);
+  assert.equal(new RunStore(elsewhere).runStatus(hashes(TINY_SPEC).get('base')!).state, 'complete');
   assert.equal(existsSync(join(dir, '.ptx', 'runs')), false);
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { analyse } from '../../grammar/src/index.js';
 import { buildPlan } from '../../runtime/src/plan/plan.js';
-import { RunStore } from '../../runtime/src/store/run-store.js';
+import { RunStore, type StoredRun } from '../../runtime/src/store/run-store.js';
 import { verifyEntry } from '../../runtime/src/store/entry.js';
 import { runRun } from '../../runtime/src/commands/run.js';
 
@@ -30,10 +30,11 @@ evaluate [base] on [asc] { samples: 16 }
 type Event = { event: string; status?: string; step?: number; resumedFrom?: number; exitCode?: number; kind?: string };
 
 /** Runs `ptx run --events` in a child; sends SIGINT once a progress event reports `interruptAtStep`. */
-function runChild(spec: string, interruptAtStep: number | null): Promise<{ code: number | null; events: Event[] }> {
+function runChild(spec: string, interruptAtStep: number | null, opts: { signal?: NodeJS.Signals; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; events: Event[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/cli.ts', 'run', spec, '--backend', 'wasm', '--events'], {
       cwd: process.cwd(),
+      env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const events: Event[] = [];
@@ -43,13 +44,15 @@ function runChild(spec: string, interruptAtStep: number | null): Promise<{ code:
       events.push(e);
       if (interruptAtStep !== null && !sent && e.event === 'progress' && (e.step ?? 0) >= interruptAtStep) {
         sent = true;
-        child.kill('SIGINT');
+        child.kill(opts.signal ?? 'SIGINT');
       }
     });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === null ? reject(new Error(`killed; stderr: ${stderr}`)) : resolve({ code, events })));
+    child.on('close', (code, signal) =>
+      code === null && signal !== opts.signal ? reject(new Error(`killed by ${signal}; stderr: ${stderr}`)) : resolve({ code, events }),
+    );
   });
 }
 
@@ -84,12 +87,44 @@ test('SIGINT: resumable snapshot, exit 130, nothing complete-looking; the next r
   assert.deepEqual(interrupted.metrics.resumedAt, [saved.snapshot.step]);
 
   // The same spec trained in one go elsewhere: the same loss curve, step for step (dropout is on).
-  const dir2 = mkdtempSync(join(tmpdir(), 'ptx-int-'));
-  t.after(() => rmSync(dir2, { recursive: true, force: true }));
-  writeFileSync(join(dir2, 'int.ptx'), text);
-  const code = await runRun([join(dir2, 'int.ptx'), '--backend', 'wasm', '--quiet'], { stdout: () => {}, stderr: () => {}, tty: false, env: {} });
-  assert.equal(code, 0);
-  const straight = RunStore.besideSpec(join(dir2, 'int.ptx')).loadRun(hash);
+  const straight = await straightRun(t);
   assert.deepEqual(interrupted.metrics.losses, straight.metrics.losses);
   assert.deepEqual(interrupted.snapshot.weights, straight.snapshot.weights);
+});
+
+let straightCache: Promise<StoredRun> | null = null;
+/** The spec trained in one go, in this process (once per file). */
+function straightRun(t: { after: (fn: () => void) => void }): Promise<StoredRun> {
+  straightCache ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptx-int-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'int.ptx'), SPEC);
+    const code = await runRun([join(dir, 'int.ptx'), '--backend', 'wasm', '--quiet'], { stdout: () => {}, stderr: () => {}, tty: false, env: {} });
+    assert.equal(code, 0);
+    const hash = buildPlan(analyse(SPEC).spec, { backend: 'wasm' }).runs.get('base')!.hash;
+    return RunStore.besideSpec(join(dir, 'int.ptx')).loadRun(hash);
+  })();
+  return straightCache;
+}
+
+test('kill -9: the periodic snapshot survives and the next run resumes from it bit-for-bit', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ptx-kill-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, 'int.ptx');
+  writeFileSync(spec, SPEC);
+  const hash = buildPlan(analyse(SPEC).spec, { backend: 'wasm' }).runs.get('base')!.hash;
+  const store = RunStore.besideSpec(spec);
+
+  const killed = await runChild(spec, 2, { signal: 'SIGKILL', env: { PTX_SNAPSHOT_EVERY: '0.1' } });
+  assert.equal(killed.code, null);
+  assert.equal(store.runStatus(hash).state, 'missing');
+  const saved = store.loadResume(hash);
+  assert.ok(saved && saved.snapshot.step > 0, 'a periodic snapshot was saved before the kill');
+
+  const resumed = await runChild(spec, null);
+  assert.equal(resumed.code, 0);
+  const start = resumed.events.find((e) => e.event === 'job-start' && e.kind === 'train')!;
+  assert.equal(start.resumedFrom, saved.snapshot.step);
+  const run = store.loadRun(hash);
+  assert.deepEqual(run.metrics.losses, (await straightRun(t)).metrics.losses);
 });

@@ -104,7 +104,10 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
   stop.install(() => reporter.info('stopping at the next step boundary (Ctrl-C again to quit at once)'));
   let result;
   try {
-    result = await executePlan(plan, { store, reporter, stop, backend: backend.name });
+    // PTX_SNAPSHOT_EVERY (seconds) overrides how often a running job saves a resumable snapshot.
+    const every = Number(io.env.PTX_SNAPSHOT_EVERY);
+    const snapshotEveryMs = io.env.PTX_SNAPSHOT_EVERY && Number.isFinite(every) && every >= 0 ? every * 1000 : undefined;
+    result = await executePlan(plan, { store, reporter, stop, backend: backend.name, ...(snapshotEveryMs !== undefined ? { snapshotEveryMs } : {}) });
   } finally {
     stop.uninstall();
     lock.release();

@@ -11,6 +11,9 @@ import type { JobRef, Reporter, ResultRow, Summary } from './reporter.js';
 import { runEvalJob } from './eval-job.js';
 import { runTrainJob, trainerOptions, type Trainer } from './train-job.js';
 
+/** Periodic resumable snapshots during training: cheap next to minutes of steps, and a kill loses little. */
+export const DEFAULT_SNAPSHOT_EVERY_MS = 5 * 60_000;
+
 export interface ExecuteResult {
   rows: ResultRow[];
   summary: Omit<Summary, 'exitCode'>;
@@ -30,7 +33,7 @@ function message(err: unknown): string {
 
 export async function executePlan(
   plan: Plan,
-  ctx: { store: RunStore; reporter: Reporter; stop: StopRequest; backend: BackendName },
+  ctx: { store: RunStore; reporter: Reporter; stop: StopRequest; backend: BackendName; snapshotEveryMs?: number },
 ): Promise<ExecuteResult> {
   const { store, reporter, stop } = ctx;
   const runState = new Map<string, { ok: true; info: RunInfo } | { ok: false; why: string }>();
@@ -69,7 +72,14 @@ export async function executePlan(
     if (st.state === 'invalid') reporter.info(`${job.run}: the stored run is unusable (${st.reason}); training it again`);
     const t0 = Date.now();
     try {
-      const out = await runTrainJob(job, ref, { store, reporter, stop, backend: ctx.backend, baseWeights: modelWeights });
+      const out = await runTrainJob(job, ref, {
+        store,
+        reporter,
+        stop,
+        backend: ctx.backend,
+        baseWeights: modelWeights,
+        snapshotEveryMs: ctx.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS,
+      });
       if (out.status === 'stopped') {
         summary.stopped = true;
         stoppedAt = { run: job.run, step: out.step, steps: out.steps };

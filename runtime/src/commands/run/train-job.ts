@@ -45,7 +45,15 @@ export function trainerOptions(job: TrainJob, base: NamedTensors | null) {
 export async function runTrainJob(
   job: TrainJob,
   ref: JobRef,
-  deps: { store: RunStore; reporter: Reporter; stop: StopRequest; backend: RunInfo['backend']; baseWeights: (hash: string) => NamedTensors },
+  deps: {
+    store: RunStore;
+    reporter: Reporter;
+    stop: StopRequest;
+    backend: RunInfo['backend'];
+    baseWeights: (hash: string) => NamedTensors;
+    /** Also save a resumable snapshot this often while training (a crash or kill -9 loses at most this much). */
+    snapshotEveryMs: number;
+  },
 ): Promise<TrainOutcome> {
   const { store, reporter, stop } = deps;
   const schedule = job.spec.schedule;
@@ -66,13 +74,21 @@ export async function runTrainJob(
     const resumedAt = resume ? [...resume.resumedAt, start] : [];
     const before = resume ? resume.elapsedMs : 0;
     const t0 = Date.now();
+    const saveResume = async () => {
+      const snapshot: TrainerSnapshot = await trainer.snapshot();
+      store.saveResume(job.hash, { snapshot, dataState: stream.state(), losses, elapsedMs: before + Date.now() - t0, resumedAt });
+    };
+    let lastSave = t0;
     for (let step = start; step < schedule.steps; ) {
       await yieldToEventLoop();
       if (stop.requested) {
-        const snapshot: TrainerSnapshot = await trainer.snapshot();
-        store.saveResume(job.hash, { snapshot, dataState: stream.state(), losses, elapsedMs: before + Date.now() - t0, resumedAt });
+        await saveResume();
         trainer.dispose();
         return { status: 'stopped', step, steps: schedule.steps };
+      }
+      if (step > start && Date.now() - lastSave >= deps.snapshotEveryMs) {
+        await saveResume();
+        lastSave = Date.now();
       }
       const loss = await trainer.step(toBatch(stream.take(schedule.batch), job.layout));
       if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step + 1}; try a lower learning rate`);

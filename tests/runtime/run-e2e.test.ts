@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runRun, type RunIo } from '../../runtime/src/commands/run.js';
 import { analyse } from '../../grammar/src/index.js';
 import { buildPlan } from '../../runtime/src/plan/plan.js';
 import { RunStore } from '../../runtime/src/store/run-store.js';
 import { sha256 } from '../../runtime/src/store/canonical.js';
+import { runCaptured } from './run-capture.js';
 
-export const TINY_SPEC = `
+const TINY_SPEC = `
 data d { values: 0..3  length: 3  vocab: 5  test: 0.2 }
 model m { layers: 1  heads: 1  width: 16  mlp: 32  dropout: 0  context: 10 }
 task asc = sort(ascending)
@@ -28,14 +28,6 @@ finetune ft_lora from base on desc { method: lora(rank: 1)  steps: 20 }
 finetune ft_prefix from base on desc { method: prefix(length: 2)  steps: 20 }
 evaluate [base, ft_full, ft_lora, ft_prefix] on [desc] { samples: 64  probe: [3, 1, 2] }
 `;
-
-export async function runCaptured(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: RunIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), tty: false, env };
-  const code = await runRun(args, io);
-  return { code, out, err };
-}
 
 type Event = { event: string; run?: string; kind?: string; status?: string; message?: string; exact?: number; task?: string; attention?: unknown };
 

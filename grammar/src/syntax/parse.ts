@@ -2,8 +2,8 @@
 // Never throws: any unexpected failure becomes an error on the whole text.
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, PtxFile, Range } from './ast.js';
-import { buildBlock, realToken, subs, tokenEnd, tokenRange } from './build-ast.js';
-import { getParser } from './parser.js';
+import type { FileResult } from './parser.js';
+import { getParser, realToken, tokenRange } from './parser.js';
 import { ptxLexer } from './tokens.js';
 
 export interface SyntaxProblem {
@@ -83,12 +83,12 @@ function endOfText(text: string): Range {
 }
 
 function problemRange(e: IRecognitionException, tokens: IToken[], text: string): Range {
-  if (realToken(e.token) && e.token.tokenType.name !== 'EOF') return tokenRange(e.token);
+  if (realToken(e.token)) return tokenRange(e.token);
   // At end of file: point just after the last real token.
   const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
   const last = prev && realToken(prev) ? prev : tokens[tokens.length - 1];
   if (last) {
-    const end = tokenEnd(last);
+    const end = tokenRange(last).end;
     return { start: end, end };
   }
   return endOfText(text);
@@ -129,12 +129,14 @@ function parseUnsafe(text: string): ParseResult {
   }
   const parser = getParser();
   parser.load(lexed.tokens);
-  const cst = parser.file();
+  const result = parser.file() as FileResult | undefined;
   for (const e of parser.errors) problems.push({ code: 'syntax-error', message: messageFor(e), range: problemRange(e, lexed.tokens, text) });
+  const blocks = (result?.blocks ?? []).filter((b) => b !== null);
 
-  const blocks = [];
-  // Stray tokens at the top level: one problem per run of consecutive stray tokens.
-  const strays = (cst.children['stray'] ?? []) as IToken[];
+  // Stray tokens at the top level: one problem per run of consecutive stray tokens (a block between two
+  // stray tokens ends the run).
+  const strays = (result?.strays ?? []).filter(realToken);
+  let bi = 0;
   let runStart: IToken | undefined;
   let runEnd: IToken | undefined;
   const flush = (): void => {
@@ -142,43 +144,36 @@ function parseUnsafe(text: string): ParseResult {
     problems.push({
       code: 'stray-token',
       message: `unexpected ${describeToken(runStart)}: expected a block (data, model, task, pretrain, finetune, compare, evaluate)`,
-      range: { start: tokenRange(runStart).start, end: tokenEnd(runEnd) },
+      range: { start: tokenRange(runStart).start, end: tokenRange(runEnd).end },
     });
     runStart = runEnd = undefined;
   };
-  const sortedStrays = strays.filter(realToken).sort((a, b) => a.startOffset - b.startOffset);
-  const blockNodes = subs(cst, 'block');
-  let bi = 0;
-  const blockStarts = blockNodes.map((b) => firstOffset(b));
-  for (const t of sortedStrays) {
-    // A block between two stray tokens ends the run.
-    while (bi < blockStarts.length && blockStarts[bi]! < t.startOffset) bi++;
-    if (runEnd && bi > 0 && blockStarts[bi - 1]! > runEnd.startOffset) flush();
+  for (const t of strays) {
+    let blockBetween = false;
+    while (bi < blocks.length && before(blocks[bi]!.range.start, t)) {
+      if (runEnd && !before(blocks[bi]!.range.start, runEnd)) blockBetween = true;
+      bi++;
+    }
+    if (blockBetween) flush();
+    // Recovery abandoned a block before its closing brace: the brace belongs to that block.
+    const owner = bi > 0 ? blocks[bi - 1] : undefined;
+    if (t.tokenType.name === 'RCurly' && !runStart && owner?.body && !owner.body.closed) {
+      owner.body.closed = true;
+      owner.body.range = { start: owner.body.range.start, end: tokenRange(t).end };
+      owner.range = { start: owner.range.start, end: tokenRange(t).end };
+      continue;
+    }
     if (!runStart) runStart = t;
     runEnd = t;
   }
   flush();
-  for (const b of blockNodes) {
-    const block = buildBlock(b);
-    if (block) blocks.push(block);
-  }
   const whole: Range = { start: { line: 0, character: 0 }, end: endOfText(text).end };
   problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { ast: { blocks, comments, range: whole }, problems, tokens: lexed.tokens };
 }
 
-function firstOffset(node: import('chevrotain').CstNode): number {
-  let min = Infinity;
-  const walk = (n: import('chevrotain').CstNode): void => {
-    for (const k in n.children) {
-      for (const c of n.children[k]!) {
-        if ((c as IToken).image !== undefined) {
-          const t = c as IToken;
-          if (realToken(t) && t.startOffset < min) min = t.startOffset;
-        } else walk(c as import('chevrotain').CstNode);
-      }
-    }
-  };
-  walk(node);
-  return min;
+/** Whether a position comes before a token's start. */
+function before(p: { line: number; character: number }, t: IToken): boolean {
+  const line = (t.startLine ?? 1) - 1;
+  return p.line < line || (p.line === line && p.character < (t.startColumn ?? 1) - 1);
 }

@@ -8,10 +8,15 @@ export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\
 /** A block comment that never closes: kept as a comment (so nothing after it is misread) and reported. */
 export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'comments', line_breaks: true });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+/** Category of every word token: keys and argument names may be keywords (`model: tiny`). */
+export const Word = createToken({ name: 'Word', pattern: Lexer.NA });
+/** Category of tokens that cannot start a block: consumed one by one at the top level after an error. */
+export const Stray = createToken({ name: 'Stray', pattern: Lexer.NA });
 
-function keyword(name: string): TokenType {
-  return createToken({ name: `Kw_${name}`, pattern: new RegExp(name), longer_alt: Identifier });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Word, Stray] });
+
+function keyword(name: string, stray = false): TokenType {
+  return createToken({ name: `Kw_${name}`, pattern: new RegExp(name), longer_alt: Identifier, categories: stray ? [Word, Stray] : [Word] });
 }
 
 export const Data = keyword('data');
@@ -21,27 +26,29 @@ export const Pretrain = keyword('pretrain');
 export const Finetune = keyword('finetune');
 export const Compare = keyword('compare');
 export const Evaluate = keyword('evaluate');
-export const From = keyword('from');
-export const On = keyword('on');
-export const Then = keyword('then');
+export const From = keyword('from', true);
+export const On = keyword('on', true);
+export const Then = keyword('then', true);
 
 export const BLOCK_KEYWORDS = [Data, Model, Task, Pretrain, Finetune, Compare, Evaluate];
 export const KEYWORDS = [...BLOCK_KEYWORDS, From, On, Then];
 
-export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/ });
-export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
-export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
-export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
-export const LSquare = createToken({ name: 'LSquare', pattern: /\[/ });
-export const RSquare = createToken({ name: 'RSquare', pattern: /\]/ });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
-export const Colon = createToken({ name: 'Colon', pattern: /:/ });
-export const Comma = createToken({ name: 'Comma', pattern: /,/ });
-export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const NumberLit = createToken({ name: 'NumberLit', categories: [Stray], pattern: /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/ });
+export const DotDot = createToken({ name: 'DotDot', categories: [Stray], pattern: /\.\./ });
+export const LCurly = createToken({ name: 'LCurly', categories: [Stray], pattern: /\{/ });
+export const RCurly = createToken({ name: 'RCurly', categories: [Stray], pattern: /\}/ });
+export const LSquare = createToken({ name: 'LSquare', categories: [Stray], pattern: /\[/ });
+export const RSquare = createToken({ name: 'RSquare', categories: [Stray], pattern: /\]/ });
+export const LParen = createToken({ name: 'LParen', categories: [Stray], pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', categories: [Stray], pattern: /\)/ });
+export const Colon = createToken({ name: 'Colon', categories: [Stray], pattern: /:/ });
+export const Comma = createToken({ name: 'Comma', categories: [Stray], pattern: /,/ });
+export const Equals = createToken({ name: 'Equals', categories: [Stray], pattern: /=/ });
 
 // Order matters: comments before anything starting with '/', keywords before Identifier, DotDot before numbers.
 export const ALL_TOKENS: TokenType[] = [
+  Word,
+  Stray,
   WhiteSpace,
   LineComment,
   BlockComment,
@@ -63,5 +70,5 @@ export const ALL_TOKENS: TokenType[] = [
 
 export const ptxLexer = new Lexer(ALL_TOKENS, {
   positionTracking: 'full',
-  ensureOptimizations: false,
+  ensureOptimizations: true,
 });

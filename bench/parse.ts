@@ -1,0 +1,100 @@
+// `npm run bench -- parse`: time to lex, parse and fully analyse a generated ~1 MB spec, next to
+// JSON.parse of a JSON document of the same size, in the same process; plus a 10,000-line spec.
+// Prints one JSON line. Medians over repeats; the machine is shared, so the ratio is what counts.
+import { analyse } from '../grammar/src/index.js';
+
+/** A realistic spec: every block kind, references between them, comments; `n` repetitions with unique names. */
+export function generateSpec(targetChars: number): string {
+  const parts: string[] = ['// generated benchmark spec\n'];
+  let size = parts[0]!.length;
+  for (let i = 0; size < targetChars; i++) {
+    const chunk = `// group ${i}
+data digits_${i} { values: 0..7  length: 10  vocab: 11  test: 0.2  repeats: true }
+model m_${i} { layers: 2  heads: 2  width: 64  mlp: 256  dropout: 0.1  context: 40  norm: pre }
+task asc_${i} = sort(ascending)
+task desc_${i} = sort(descending)
+task sai_${i} = sort(ascending) then add(1)
+pretrain base_${i} {
+  model: m_${i}  data: digits_${i}  tasks: [asc_${i}, add(1), add(2)]
+  steps: 2000  batch: 64  seed: ${i}
+  optimizer: adamw(lr: 5e-4, weight_decay: 0.1)
+  reserve: 12
+}
+finetune full_${i} from base_${i} on desc_${i} { method: full  steps: 1000 }
+finetune prefix_${i} from base_${i} on desc_${i} { method: prefix(length: 12)  steps: 1000 }
+compare cmp_${i} from base_${i} on sai_${i} {
+  methods: [full, lora(rank: 1), prefix(length: 12, lr: 1e-2)]
+  seeds: [0, 1, 2]
+}
+evaluate ev_${i} [base_${i}, full_${i}] on [asc_${i}, desc_${i}] { samples: 100  probe: [2, 6, 0, 1, 4, 6, 3, 0, 1, 2] }
+`;
+    parts.push(chunk);
+    size += chunk.length;
+  }
+  return parts.join('');
+}
+
+/** A JSON document of about the same size and a similar shape (objects, arrays, numbers, strings). */
+function generateJson(targetChars: number): string {
+  const items: unknown[] = [];
+  let size = 2;
+  for (let i = 0; size < targetChars; i++) {
+    const item = {
+      data: { name: `digits_${i}`, values: [0, 7], length: 10, vocab: 11, test: 0.2, repeats: true },
+      model: { name: `m_${i}`, layers: 2, heads: 2, width: 64, mlp: 256, dropout: 0.1, context: 40, norm: 'pre' },
+      tasks: [{ name: `asc_${i}`, steps: [{ kind: 'sort', order: 'ascending' }] }, { name: `sai_${i}`, steps: [{ kind: 'sort' }, { kind: 'add', k: 1 }] }],
+      pretrain: { model: `m_${i}`, data: `digits_${i}`, tasks: [`asc_${i}`], steps: 2000, batch: 64, seed: i, optimizer: { kind: 'adamw', lr: 5e-4, weight_decay: 0.1 } },
+      finetune: [{ name: `full_${i}`, method: 'full' }, { name: `prefix_${i}`, method: { kind: 'prefix', length: 12 } }],
+      probe: [2, 6, 0, 1, 4, 6, 3, 0, 1, 2],
+    };
+    const s = JSON.stringify(item);
+    items.push(item);
+    size += s.length + 1;
+  }
+  return JSON.stringify(items);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(f: () => void): number {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+}
+
+export default async function main(args: string[]): Promise<void> {
+  const repeats = Number(args.find((a) => a.startsWith('--repeats='))?.slice(10) ?? 9);
+  const spec = generateSpec(1_000_000);
+  const json = generateJson(spec.length);
+  const lines10k = spec.split('\n').slice(0, 10_000).join('\n');
+  // Warm up both paths (JIT), then interleave.
+  for (let i = 0; i < 3; i++) {
+    analyse(spec);
+    JSON.parse(json);
+  }
+  const ptx: number[] = [];
+  const js: number[] = [];
+  const small: number[] = [];
+  let diagnostics = 0;
+  for (let i = 0; i < repeats; i++) {
+    js.push(time(() => JSON.parse(json)));
+    ptx.push(time(() => (diagnostics = analyse(spec).diagnostics.length)));
+    small.push(time(() => analyse(lines10k)));
+  }
+  const result = {
+    bench: 'parse',
+    specBytes: spec.length,
+    jsonBytes: json.length,
+    ptxMs: +median(ptx).toFixed(2),
+    jsonParseMs: +median(js).toFixed(2),
+    ratio: +(median(ptx) / median(js)).toFixed(2),
+    lines10kMs: +median(small).toFixed(2),
+    diagnostics,
+    repeats,
+    targets: { ratio: 15, lines10kMs: 50 },
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}

@@ -15,6 +15,8 @@ const common = {
 };
 const entries = [
   { in: 'runtime/src/cli.ts', out: 'dist/cli.js' },
+  // Data-parallel training threads load this beside cli.js (runtime/src/engine/parallel.ts).
+  { in: 'runtime/src/engine/worker.ts', out: 'dist/engine-worker.js' },
   { in: 'server/src/main.ts', out: 'dist/server.js' },
   { in: 'client/src/extension.ts', out: 'dist/client.js' },
 ];

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/src/engine/backend.js';
 import { planMethod, weightsFromNamed } from '../../runtime/src/engine/methods.js';
 import { gptConfig, initWeights } from '../../runtime/src/engine/model.js';
-import { lossAndGrads } from '../../runtime/src/engine/trainer.js';
+import { lossAndGrads } from '../../runtime/src/engine/gradients.js';
 import { Rng } from '../../runtime/src/engine/rng.js';
 import type { MethodSpec, ModelSpec } from '../../grammar/src/spec.js';
 import { METHODS } from './engine-helpers.js';

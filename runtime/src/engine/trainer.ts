@@ -8,7 +8,10 @@ import { nest, prefixShare, relativeChange, type AttentionMaps } from './attenti
 import { checkBatch, firstOutputLogit, sequenceLength, splitBatch } from './batch.js';
 import { greedyDecode } from './decode.js';
 import { checkContextLength, namedFromTensors, planMethod, weightsFromNamed, type MethodPlan } from './methods.js';
-import { backward, crossEntropy, forward, gptConfig, initWeights, type GPTConfig, type Weights } from './model.js';
+import { forward, gptConfig, initWeights, type GPTConfig, type Weights } from './model.js';
+import { lossAndGrads, shardStep, type ShardInput } from './gradients.js';
+import { ShardWorker } from './parallel.js';
+import { currentBackend } from './backend.js';
 import { FlatOptimizer } from './optimizer.js';
 import { promptSearchStep } from './prompt-search.js';
 import { Rng } from './rng.js';
@@ -18,31 +21,15 @@ import type { AttentionRecord, Batch, EvalCounts, NamedTensors, Trainer, Trainer
 const EVAL_ROWS = 512;
 
 export async function createTrainer(opts: TrainerOptions, resume?: TrainerSnapshot): Promise<Trainer> {
-  const t = new TfTrainer(opts, resume);
   await tf.ready();
+  const t = new TfTrainer(opts, resume);
+  try {
+    await t.startThreads();
+  } catch (e) {
+    t.dispose();
+    throw e;
+  }
   return t;
-}
-
-/**
- * Loss and gradients of the trainable tensors for one batch: forward, cross-entropy on the output
- * positions, hand-written backward (model.ts). Exported for the gradient checks.
- */
-export function lossAndGrads(
-  cfg: GPTConfig,
-  plan: MethodPlan,
-  values: tf.Tensor[],
-  inputs: tf.Tensor2D,
-  targets: tf.Tensor1D,
-  logitsFrom: number,
-  train: boolean,
-  dropoutSeed: number,
-): { loss: tf.Scalar; grads: tf.Tensor[] } {
-  const { weights, ctx, wantWeight } = plan.build(values);
-  const { logits, cache } = forward(cfg, weights, inputs, ctx, { train, dropoutSeed, logitsFrom, trace: false });
-  const [B, L, V] = logits.shape;
-  const { loss, dlogits } = crossEntropy(tf.reshape(logits, [B * L, V]) as tf.Tensor2D, targets);
-  const g = backward(cfg, weights, ctx, cache, tf.reshape(dlogits, [B, L, V]) as tf.Tensor3D, wantWeight);
-  return { loss, grads: plan.grads(values, g) };
 }
 
 class TfTrainer implements Trainer {
@@ -56,6 +43,10 @@ class TfTrainer implements Trainer {
   private prompt: number[] | null;
   private steps: number;
   private disposed = false;
+  /** Data-parallel threads beyond the main one (parallel.ts), and the main thread's shard gradient. */
+  private workers: ShardWorker[] = [];
+  private mainGrad: Float32Array | null = null;
+  private baseForThreads: NamedTensors | null;
 
   constructor(private readonly opts: TrainerOptions, resume?: TrainerSnapshot) {
     const { model, layout, method, schedule } = opts;
@@ -66,6 +57,7 @@ class TfTrainer implements Trainer {
     checkContextLength(method, layout.reserve);
     this.rng = new Rng(schedule.seed);
     const baseNamed = resume?.weights ?? opts.base ?? initWeights(this.cfg, this.rng);
+    this.baseForThreads = baseNamed;
     this.base = weightsFromNamed(this.cfg, baseNamed);
     this.plan = planMethod(this.cfg, method, this.base, this.rng);
     this.values = this.plan.trainables.map((tr) => {
@@ -91,11 +83,30 @@ class TfTrainer implements Trainer {
             schedule.optimizer,
             schedule.clip,
             { shapes: this.plan.trainables.map((tr) => tr.init.shape), decay: this.plan.trainables.map((tr) => tr.decay) },
+            this.values.map((v) => v.dataSync() as Float32Array),
             resume ? { step: resume.step, data: resume.optimizer } : undefined,
           )
         : null;
     this.steps = resume?.step ?? 0;
     if (resume) this.rng = new Rng(resume.rng);
+  }
+
+  /** Starts the extra training threads asked for (opts.threads), each with the running backend. */
+  async startThreads(): Promise<void> {
+    const threads = this.opts.threads ?? 1;
+    const base = this.baseForThreads;
+    this.baseForThreads = null;
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a positive integer, got ${threads}`);
+    if (threads === 1 || !this.optimizer) return;
+    const backend = currentBackend();
+    if (!backend) throw new Error(`training threads need a backend chosen by initBackend (running: ${tf.getBackend()})`);
+    const total = this.trainableCount;
+    for (let i = 1; i < threads; i++) {
+      this.workers.push(
+        await ShardWorker.start({ backend, cfg: this.cfg, method: this.opts.method, base: base!, theta: this.optimizer.parameters.buffer as SharedArrayBuffer }, total),
+      );
+    }
+    this.mainGrad = new Float32Array(total);
   }
 
   get stepsDone(): number {
@@ -126,17 +137,67 @@ class TfTrainer implements Trainer {
     const { inputs, targets } = splitBatch(layout, batch, null);
     const B = batch.batch;
     const from = firstOutputLogit(layout);
+    if (this.workers.length > 0) return this.parallelStep(inputs, targets, B, from, seed);
     const { loss: value, grads } = tf.tidy(() => {
       const x = tf.tensor2d(inputs, [B, inputs.length / B], 'int32');
       const y = tf.tensor1d(targets, 'int32');
       return lossAndGrads(this.cfg, this.plan, this.values, x, y, from, true, seed);
     });
-    const next = this.optimizer!.apply(this.values, grads);
+    const next = await this.optimizer!.apply(grads);
     tf.dispose(grads);
     tf.dispose(this.values);
     this.values = next;
     const loss = (await value.data())[0]!;
     value.dispose();
+    this.steps += 1;
+    return loss;
+  }
+
+  /**
+   * A step split over the main thread and the workers: shard i gets a contiguous block of rows and dropout
+   * seed + i; the gradient and loss are the token-weighted means of the shards'.
+   */
+  private async parallelStep(inputs: Int32Array, targets: Int32Array, B: number, from: number, seed: number): Promise<number> {
+    const threads = this.workers.length + 1;
+    const inRow = inputs.length / B;
+    const outRow = targets.length / B;
+    const shards: ShardInput[] = [];
+    let r0 = 0;
+    for (let i = 0; i < threads; i++) {
+      const rows = Math.floor(B / threads) + (i < B % threads ? 1 : 0);
+      shards.push({
+        inputs: inputs.slice(r0 * inRow, (r0 + rows) * inRow),
+        targets: targets.slice(r0 * outRow, (r0 + rows) * outRow),
+        rows,
+        logitsFrom: from,
+        dropoutSeed: (seed + i) >>> 0,
+      });
+      r0 += rows;
+    }
+    const offsets = this.optimizer!.layoutOffsets;
+    const pending = this.workers.map((w, i) => (shards[i + 1]!.rows > 0 ? w.step(shards[i + 1]!) : Promise.resolve(0)));
+    let mainLoss = 0;
+    try {
+      mainLoss = shardStep(this.cfg, this.plan, this.values, shards[0]!, this.mainGrad!, offsets);
+    } finally {
+      // Always collect the workers' replies, so none is left with a request in flight.
+      await Promise.allSettled(pending);
+    }
+    const workerLosses = await Promise.all(pending);
+    const g = this.mainGrad!;
+    const w0 = shards[0]!.rows / B;
+    let loss = mainLoss * w0;
+    for (let k = 0; k < g.length; k++) g[k] = g[k]! * w0;
+    this.workers.forEach((w, i) => {
+      const wi = shards[i + 1]!.rows / B;
+      if (wi === 0) return;
+      loss += workerLosses[i]! * wi;
+      const wg = w.grad;
+      for (let k = 0; k < g.length; k++) g[k] = g[k]! + wg[k]! * wi;
+    });
+    const next = this.optimizer!.applyFlat(g);
+    tf.dispose(this.values);
+    this.values = next;
     this.steps += 1;
     return loss;
   }
@@ -153,7 +214,7 @@ class TfTrainer implements Trainer {
       step: this.steps,
       weights,
       adapter,
-      optimizer: this.optimizer ? await this.optimizer.state() : {},
+      optimizer: this.optimizer ? this.optimizer.state() : {},
       rng: this.rng.state(),
     };
   }
@@ -252,6 +313,7 @@ class TfTrainer implements Trainer {
     this.disposed = true;
     tf.dispose(this.values);
     tf.dispose(Object.values(this.base));
-    this.optimizer?.dispose();
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
   }
 }

@@ -38,6 +38,12 @@ export interface TrainerOptions {
   schedule: ScheduleSpec;
   /** Model weights to start from (finetunes); null means a fresh seeded initialisation (pretraining). */
   base: NamedTensors | null;
+  /**
+   * Training threads (default 1). With n > 1 each batch is split into n shards computed in parallel, each
+   * thread with its own backend, gradients averaged: faster on several cores, and numerically a different
+   * (but equally deterministic) run than with another n, so record it with the results.
+   */
+  threads?: number;
 }
 
 /** Everything needed to continue training bit-for-bit after a stop. */

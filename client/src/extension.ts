@@ -19,6 +19,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'ptx' },
       { scheme: 'untitled', language: 'ptx' },
     ],
+    // Settings reach the server at start and on every change (the store folder places "Show attention").
+    initializationOptions: { storeDirectory: vscode.workspace.getConfiguration('ptx').get<string>('storeDirectory', '') },
     synchronize: { configurationSection: 'ptx' },
   };
   // The id `ptx` makes the client honour the `ptx.trace.server` setting.

@@ -59,3 +59,27 @@ test('attention stored for a run: Show attention above its block and the evaluat
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the store folder comes from the ptx.storeDirectory setting', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ptx-lens-'));
+  const elsewhere = join(dir, 'results');
+  const { LspClient } = await import('./helpers.js');
+  const c = await LspClient.start({ initializationOptions: { storeDirectory: elsewhere } });
+  try {
+    new RunStore(elsewhere).saveEval('r', 'e', {}, {
+      info: { run: 'base', task: 'asc', exact: 1, perToken: 1, samples: 10, backend: 'cpu', seed: 0, trainable: 100, trainMs: 5, hasAttention: true },
+      attention: { tokens: [0, 1], prefixKeys: 0, attention: [[[[1]]]], alpha: null, relativeChange: null },
+    });
+    const file = join(dir, 'spec.ptx');
+    writeFileSync(file, SPEC);
+    const uri = c.open(SPEC, pathToFileURL(file).href);
+    const got = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(
+      got.filter((l) => l.command!.command === 'ptx.showAttention').map((l) => (l.command!.arguments as string[])[1]),
+      ['base', 'ev'],
+    );
+  } finally {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,6 @@
 // `npm run bench -- train [--widths 64,256] [--repeats 3] [--backends wasm,cpu] [--seconds 3] [--no-torch]`
-// Training speed of our engine on every available backend against the PyTorch reference
+// Training speed of our engine on every available backend (wasm and node also with 2 data-parallel
+// threads, "wasm_2threads") against the PyTorch reference
 // (bench/reference/train_bench.py: Debian's python3-torch, 2 threads, OpenBLAS, OMP_WAIT_POLICY=PASSIVE).
 // Same model (4 layers, 4 heads, MLP 4×width, dropout 0.1), batch 32, the paper's layout (4 reserved
 // positions, 10 input and 10 output tokens, vocab 20), AdamW with clipping. Measurements are interleaved
@@ -45,7 +46,7 @@ function randomBatch(rng: Rng): Batch {
 }
 
 /** Our steps/s on the running backend: warm-up, then at least minSteps steps and minSeconds. */
-async function measureOurs(width: number, minSteps: number, minSeconds: number): Promise<number> {
+async function measureOurs(width: number, threads: number, minSteps: number, minSeconds: number): Promise<number> {
   const schedule: ScheduleSpec = {
     steps: 0,
     batch: BATCH,
@@ -53,7 +54,7 @@ async function measureOurs(width: number, minSteps: number, minSeconds: number):
     seed: 1,
     optimizer: { kind: 'adamw', lr: LR, weightDecay: WEIGHT_DECAY, beta1: 0.9, beta2: 0.95, momentum: 0 },
   };
-  const trainer = await createTrainer({ model: model(width), layout: LAYOUT, method: { kind: 'full' }, schedule, base: null });
+  const trainer = await createTrainer({ model: model(width), layout: LAYOUT, method: { kind: 'full' }, schedule, base: null, threads });
   const rng = new Rng(2);
   try {
     for (let i = 0; i < 2; i++) await trainer.step(randomBatch(rng));
@@ -115,6 +116,11 @@ export default async function main(args: string[]): Promise<void> {
       console.error(`# skipping ${b}: ${(e as Error).message}`);
     }
   }
+  const configs: Array<{ backend: BackendName; threads: number; label: string }> = [];
+  for (const b of backends) {
+    configs.push({ backend: b, threads: 1, label: b });
+    if (b !== 'cpu') configs.push({ backend: b, threads: 2, label: `${b}_2threads` });
+  }
   const torch = args.includes('--no-torch') ? { reason: '--no-torch' } : torchPython();
   const worker = 'python' in torch ? new TorchWorker(torch.python, resolve('bench/reference')) : null;
   if (!worker) console.error(`# PyTorch reference skipped: ${'reason' in torch ? torch.reason : ''}`);
@@ -123,10 +129,11 @@ export default async function main(args: string[]): Promise<void> {
   try {
     for (let r = 0; r < repeats; r++) {
       for (const width of widths) {
-        for (const b of backends) {
-          await initBackend(b);
-          // The plain-JS cpu backend is ~100× slower: one timed step is all it gets.
-          add(`${width}/${b}`, await measureOurs(width, b === 'cpu' ? 1 : 5, b === 'cpu' ? 0 : seconds));
+        for (const c of configs) {
+          await initBackend(c.backend);
+          // The plain-JS cpu backend is far slower: one timed step is all it gets.
+          const slow = c.backend === 'cpu';
+          add(`${width}/${c.label}`, await measureOurs(width, c.threads, slow ? 1 : 5, slow ? 0 : seconds));
         }
         if (worker) add(`${width}/torch`, await worker.measure(width, 5, seconds));
       }
@@ -138,10 +145,10 @@ export default async function main(args: string[]): Promise<void> {
     const torchMedian = worker ? median(results.get(`${width}/torch`)!) : null;
     const line: Record<string, unknown> = { width, layers: LAYERS, heads: HEADS, batch: BATCH, sequence: LAYOUT.reserve + 2 * LAYOUT.length, vocab: LAYOUT.vocab, repeats };
     if (torchMedian !== null) line['torch_steps_per_s'] = round(torchMedian);
-    for (const b of backends) {
-      const m = median(results.get(`${width}/${b}`)!);
-      line[`${b}_steps_per_s`] = round(m);
-      if (torchMedian !== null) line[`${b}_ratio`] = round(m / torchMedian);
+    for (const c of configs) {
+      const m = median(results.get(`${width}/${c.label}`)!);
+      line[`${c.label}_steps_per_s`] = round(m);
+      if (torchMedian !== null) line[`${c.label}_ratio`] = round(m / torchMedian);
     }
     console.log(JSON.stringify(line));
   }

@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelSpec } from '../../../grammar/src/spec.js';
 import { modelParameterShapes } from '../../../grammar/src/params.js';
 import { attentionBackward, attentionForward } from './attention-core.js';
-import { mm, mmT, mTm } from './matmul.js';
+import { mm, mTm, t as tr } from './matmul.js';
 import { Rng } from './rng.js';
 import type { NamedTensors } from './types.js';
 
@@ -257,8 +257,8 @@ function frontClear(dx: tf.Tensor2D, P: number, B: number, T: number): tf.Tensor
 
 /** y = x·Wᵀ + b.  x: [N, in], w: [out, in], b: [out]. */
 function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor | null): tf.Tensor2D {
-  const y = mmT(x, w);
-  return b ? (tf.add(y, b) as tf.Tensor2D) : y;
+  // The bias rides along in the same XNNPACK call (one kernel instead of two).
+  return tf.fused.matMul({ a: x, b: tr(w) as tf.Tensor2D, bias: b ?? undefined }) as tf.Tensor2D;
 }
 
 /** One-hot rows as float32. (The wasm backend's OneHot returns zeros when asked for float32 directly.) */

@@ -121,3 +121,12 @@ test('every diagnostic code except internal-error is exercised above', () => {
   const all = Object.keys(DIAGNOSTIC_CODES).filter((c) => c !== 'internal-error');
   assert.deepEqual(all.filter((c) => !seen.has(c as DiagnosticCode)), []);
 });
+
+test('an unfinished last block keeps every block before it (completion needs them while typing)', () => {
+  const a = analyse('model m { width: 8 }\nfinetune f from ');
+  assert.deepEqual(a.ast.blocks.map((b) => [b.kind, b.name?.text]), [
+    ['model', 'm'],
+    ['finetune', 'f'],
+  ]);
+  assert.ok(a.spec.models.has('m'));
+});

@@ -116,7 +116,7 @@ class Analyser {
       this.ctx,
       {
         resolve: (name, range) => this.resolveTask(name, range),
-        names: () => this.ast.blocks.filter((b) => b.kind === 'task' && b.name).map((b) => b.name!.text),
+        names: () => this.ast.blocks.filter((b) => b.kind === 'task' && b.name).map((b) => b.name!.text), // called once per distinct typo
       },
       (name) => {
         const b = this.ctx.declarations.get(name);
@@ -216,7 +216,7 @@ class Analyser {
 
   /** A plausible value for a required key, for the "add missing keys" fix. */
   private placeholder(k: ParamDef): string {
-    const firstOf = (kind: BlockKind): string | undefined => this.ast.blocks.find((x) => x.kind === kind && x.name)?.name?.text;
+    const firstOf = (kind: BlockKind): string | undefined => this.firstNamed(kind);
     switch (k.type.kind) {
       case 'ref':
         return firstOf(k.type.target) ?? k.type.target;
@@ -229,6 +229,12 @@ class Analyser {
       default:
         return '1';
     }
+  }
+
+  private readonly firstNames = new Map<BlockKind, string | undefined>();
+  private firstNamed(kind: BlockKind): string | undefined {
+    if (!this.firstNames.has(kind)) this.firstNames.set(kind, this.ast.blocks.find((x) => x.kind === kind && x.name)?.name?.text);
+    return this.firstNames.get(kind);
   }
 
   private get<T>(b: Block, key: string): T | undefined {

@@ -40,10 +40,21 @@ export class AnalysisContext {
     this.diagnostics.push(d);
   }
 
-  /** Reports an unknown word, with a "did you mean" fix when a candidate is close. */
-  reportUnknown(code: DiagnosticCode, range: Range, what: string, word: string, candidates: Iterable<string>): void {
-    const list = [...candidates];
-    const guess = suggest(word, list);
+  private readonly suggestions = new Map<string, { guess: string | undefined; list: string[] }>();
+
+  /**
+   * Reports an unknown word, with a "did you mean" fix when a candidate is close. `candidates` is called
+   * once per distinct (what, word): a large file repeating one typo must not redo the search each time.
+   */
+  reportUnknown(code: DiagnosticCode, range: Range, what: string, word: string, candidates: Iterable<string> | (() => Iterable<string>)): void {
+    const memoKey = `${what}\u0000${word}`;
+    let memo = this.suggestions.get(memoKey);
+    if (!memo) {
+      const list = [...(typeof candidates === 'function' ? candidates() : candidates)];
+      memo = { guess: suggest(word, list), list: list.slice(0, 13) };
+      this.suggestions.set(memoKey, memo);
+    }
+    const { guess, list } = memo;
     if (guess) {
       this.report(code, range, `unknown ${what} '${word}'; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ range, newText: guess }], preferred: true },

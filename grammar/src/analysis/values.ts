@@ -133,7 +133,7 @@ export class Evaluator {
     const decl = this.ctx.declarations.get(name) ?? null;
     this.ctx.references.push({ name, range, expected: target, target: decl });
     if (kind === undefined) {
-      const candidates = [...this.ctx.declarations.entries()].filter(([n]) => this.refKinds(n) === target).map(([n]) => n);
+      const candidates = (): string[] => [...this.ctx.declarations.keys()].filter((n) => this.refKinds(n) === target);
       this.ctx.reportUnknown('unknown-name', range, `${target}`, name, candidates);
       return undefined;
     }
@@ -316,7 +316,7 @@ export class Evaluator {
       return steps ? { steps, name, range: v.range } : undefined;
     }
     if (!primitive) {
-      this.ctx.reportUnknown('unknown-name', v.name.range, 'task or primitive', name, [...this.tasks.names(), ...PRIMITIVES.map((p) => p.name)]);
+      this.ctx.reportUnknown('unknown-name', v.name.range, 'task or primitive', name, () => [...this.tasks.names(), ...PRIMITIVES.map((p) => p.name)]);
       return undefined;
     }
     const a = this.args(v, primitive);

@@ -129,7 +129,10 @@ function parseUnsafe(text: string): ParseResult {
   }
   const parser = getParser();
   parser.load(lexed.tokens);
-  const result = parser.file() as FileResult | undefined;
+  parser.file();
+  // Read the parser's partial results rather than the rule's return value: when recovery abandons the
+  // top-level rule (an unfinished last block), the blocks before it must not vanish.
+  const result: FileResult = parser.partial();
   for (const e of parser.errors) problems.push({ code: 'syntax-error', message: messageFor(e), range: problemRange(e, lexed.tokens, text) });
   const blocks = (result?.blocks ?? []).filter((b) => b !== null);
 

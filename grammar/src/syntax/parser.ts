@@ -304,6 +304,11 @@ export class PtxParser extends EmbeddedActionsParser {
     return { key, value: value ?? null, range };
   });
 
+  /** Blocks and stray tokens read so far: complete even when recovery abandoned the `file` rule itself. */
+  public partial(): FileResult {
+    return { blocks: this.blocks, strays: this.strays };
+  }
+
   /** Load a token vector for a new parse; chevrotain parsers are reused across inputs. */
   public load(tokens: IToken[]): void {
     this.depth = 0;

@@ -1,0 +1,70 @@
+// `ptx check` as a user runs it: the built CLI in a child process, real files on disk.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+function ptx(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/ptx.js', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ptx-check-'));
+const bad = join(dir, 'bad.ptx');
+writeFileSync(bad, 'data d { length: 4 }\nmodel m { width: 32  heads: 3 }\n');
+
+test('every example passes with its expected warnings', () => {
+  const expected: Record<string, string[]> = {
+    'quickstart.ptx': ['novel-attention-pattern'],
+    'figure1.ptx': ['novel-attention-pattern'],
+    'elicit.ptx': [],
+    'compose.ptx': [],
+    'double-histogram.ptx': ['novel-attention-pattern', 'novel-value-map'],
+    'translation.ptx': ['novel-value-map'],
+  };
+  assert.deepEqual(readdirSync('examples').filter((f) => f.endsWith('.ptx')).sort(), Object.keys(expected).sort());
+  for (const [file, codes] of Object.entries(expected)) {
+    const r = ptx('check', '--format', 'json', join('examples', file));
+    assert.equal(r.status, 0, `${file}: ${r.stdout}${r.stderr}`);
+    const got = [...new Set((JSON.parse(r.stdout) as Array<{ code: string }>).map((d) => d.code))].sort();
+    assert.deepEqual(got, codes, file);
+  }
+});
+
+test('errors print file:line:col: severity code: message and exit 1', () => {
+  const r = ptx('check', bad);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout.trim(), `${bad}:2:29: error heads-divide-width: 3 heads do not divide width 32 (each head needs width / heads dimensions)`);
+  assert.match(r.stderr, /1 error, 0 warnings/);
+});
+
+test('--format json gives LSP 0-based ranges', () => {
+  const r = ptx('check', '--format', 'json', bad);
+  assert.equal(r.status, 1);
+  const [d] = JSON.parse(r.stdout);
+  assert.deepEqual(d, {
+    file: bad,
+    range: { start: { line: 1, character: 28 }, end: { line: 1, character: 29 } },
+    severity: 'error',
+    code: 'heads-divide-width',
+    message: '3 heads do not divide width 32 (each head needs width / heads dimensions)',
+  });
+});
+
+test('usage errors and unreadable files exit 2 with one clear line', () => {
+  for (const args of [['check'], ['check', join(dir, 'missing.ptx')], ['check', dir], ['check', '--format', 'xml', bad], ['frobnicate']]) {
+    const r = ptx(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.equal(r.stdout, '');
+    assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace: ${r.stderr}`);
+  }
+  assert.match(ptx('check', join(dir, 'missing.ptx')).stderr, /cannot read .*missing\.ptx: no such file/);
+});
+
+test('ptx --help works after install', () => {
+  const r = ptx('--help');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /ptx check FILE/);
+});

@@ -85,6 +85,11 @@ test('hashes: names do not matter; an edit re-keys that run and what depends on 
   const s = buildPlan(seed, { backend: 'cpu' }).runs;
   for (const name of ['base', 'desc_full', 'desc_prefix', 'again']) assert.notEqual(s.get(name)!.hash, base.get(name)!.hash);
 
+  const two = buildPlan(figure1(), { backend: 'cpu', threads: 2 }).runs;
+  assert.notEqual(two.get('base')!.hash, base.get('base')!.hash, 'several training threads are part of the key');
+  assert.equal(two.get('base')!.threads, 2);
+  assert.equal(buildPlan(figure1(), { backend: 'cpu', threads: 1 }).runs.get('base')!.hash, base.get('base')!.hash, 'one thread is the default key');
+
   const wasm = buildPlan(figure1(), { backend: 'wasm' }).runs;
   assert.notEqual(wasm.get('base')!.hash, base.get('base')!.hash, 'the backend is part of the key');
 });

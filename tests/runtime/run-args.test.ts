@@ -6,14 +6,16 @@ import { formatSeconds, textTable } from '../../runtime/src/commands/run/format.
 import { resultTable } from '../../runtime/src/commands/run/table.js';
 
 test('run args: file, --only, --backend, flags; errors are one line', () => {
-  assert.deepEqual(parseRunArgs(['a.ptx', '--only', 'x', '--backend', 'wasm', '--events']), { file: 'a.ptx', only: 'x', backend: 'wasm', events: true, quiet: false });
-  assert.deepEqual(parseRunArgs(['--backend=cpu', 'a.ptx', '--quiet']), { file: 'a.ptx', backend: 'cpu', events: false, quiet: true });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--only', 'x', '--backend', 'wasm', '--events']), { file: 'a.ptx', only: 'x', backend: 'wasm', events: true, quiet: false, threads: 1 });
+  assert.deepEqual(parseRunArgs(['--backend=cpu', 'a.ptx', '--quiet']), { file: 'a.ptx', backend: 'cpu', events: false, quiet: true, threads: 1 });
+  assert.equal((parseRunArgs(['a.ptx', '--threads', '2']) as { threads: number }).threads, 2);
+  assert.deepEqual(parseRunArgs(['a.ptx', '--threads', '1.5']), { error: '--threads needs a whole number from 1 to 64' });
   assert.deepEqual(parseRunArgs(['a.ptx', '--backend', 'gpu']), { error: '--backend must be one of node, wasm, cpu' });
   assert.deepEqual(parseRunArgs([]), { error: 'no spec file given' });
   assert.deepEqual(parseRunArgs(['a.ptx', 'b.ptx']), { error: "one spec file at a time (got 'a.ptx' and 'b.ptx')" });
   assert.deepEqual(parseRunArgs(['a.ptx', '--only']), { error: '--only needs a block name' });
   assert.deepEqual(parseRunArgs(['a.ptx', '--fast']), { error: "unknown option '--fast'" });
-  assert.equal(commandLine({ file: 'my spec.ptx', only: 'desc', backend: 'wasm', events: true, quiet: false }), "ptx run 'my spec.ptx' --only desc --backend wasm");
+  assert.equal(commandLine({ file: 'my spec.ptx', only: 'desc', backend: 'wasm', events: true, quiet: false, threads: 2 }), "ptx run 'my spec.ptx' --only desc --backend wasm --threads 2");
 });
 
 const job = { id: 'train:base', kind: 'train' as const, run: 'base', hash: 'h' };
@@ -53,13 +55,13 @@ test('human progress: redrawn in place on a TTY, plain lines otherwise', () => {
 test('table: every column, numbers right-aligned', () => {
   const t = resultTable([
     { run: 'desc_full', task: 'desc', exact: 0.849, perToken: 0.97, samples: 3200, trainable: 123456, trainSeconds: 75, backend: 'wasm', seed: 0, cached: false, block: null, hash: 'x', attention: null },
-    { run: 'desc_prefix', task: 'desc', exact: 0, perToken: 0.2, samples: 3200, trainable: 96, trainSeconds: 5, backend: 'wasm', seed: 0, cached: true, block: null, hash: 'y', attention: null },
+    { run: 'desc_prefix', task: 'desc', exact: 0, perToken: 0.2, samples: 3200, trainable: 96, trainSeconds: 5, backend: 'wasm', threads: 2, seed: 0, cached: true, block: null, hash: 'y', attention: null },
   ]);
   const lines = t.trimEnd().split('\n');
   assert.equal(lines.length, 4);
   assert.match(lines[0]!, /^run +task +exact match +per-token +trainable params +time +backend +seed$/);
   assert.match(lines[2]!, /^desc_full +desc +84\.9% +97\.0% +123,456 +1m15s +wasm +0$/);
-  assert.match(lines[3]!, /^desc_prefix +desc +0\.0% +20\.0% +96 +5\.0s +wasm +0$/);
+  assert.match(lines[3]!, /^desc_prefix +desc +0\.0% +20\.0% +96 +5\.0s +wasm×2 +0$/);
   assert.equal(formatSeconds(3725), '1h02m');
   assert.equal(textTable(['a'], [['x']], [true]), 'a\n-\nx\n');
 });

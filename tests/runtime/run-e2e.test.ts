@@ -175,4 +175,13 @@ test('ptx run: a spec with errors trains nothing; bad arguments are usage errors
   assert.equal(moved.code, 0, moved.err);
   assert.equal(new RunStore(elsewhere).runStatus(hashes(TINY_SPEC).get('base')!).state, 'complete');
   assert.equal(existsSync(join(dir, '.ptx', 'runs')), false);
+
+  // Two training threads: a run of its own (another key), recorded with the result.
+  const threaded = await runCaptured([spec, '--backend', 'wasm', '--only', 'base', '--threads', '2', '--events'], { PTX_STORE: elsewhere });
+  assert.equal(threaded.code, 0, threaded.err);
+  const te = events(threaded.out);
+  assert.deepEqual(trainStatuses(te), { base: 'done' }, 'not the single-threaded run from the cache');
+  const result = te.find((e) => e.event === 'result') as Event & { threads?: number; backend?: string };
+  assert.equal(result.threads, 2);
+  assert.equal(result.backend, 'wasm');
 });

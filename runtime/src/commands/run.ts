@@ -1,4 +1,4 @@
-// `ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--events] [--quiet]`: analyse the spec (refusing
+// `ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--threads N] [--events] [--quiet]`: analyse the spec (refusing
 // it on errors, with the same diagnostics as `ptx check`), pick the backend, plan the jobs, run what the
 // store does not already hold, and print a table of results.
 // Exit status: 0 done, 1 spec errors / failed job / unavailable backend, 2 usage or unreadable file,
@@ -87,7 +87,7 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
 
   let plan;
   try {
-    plan = buildPlan(spec, { backend: backend.name, ...(parsed.only !== undefined ? { only: parsed.only } : {}) });
+    plan = buildPlan(spec, { backend: backend.name, threads: parsed.threads, ...(parsed.only !== undefined ? { only: parsed.only } : {}) });
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
     reporter.error(err.message);

@@ -1,7 +1,9 @@
 // What determines a run, as the object whose hash names its store folder. Names are left out (renaming a
 // block does not re-train it); everything that changes the numbers is in: for a pretrain the model, data,
 // task steps, schedule (seed included), reserved positions and backend; for a finetune the parent run's
-// hash (which carries model, data and reserve), its task, method, schedule and backend.
+// hash (which carries model, data and reserve), its task, method, schedule and backend. Training threads
+// change the numerics (the batch is split into shards), so more than one thread is part of the key too;
+// one thread adds nothing, which keeps single-threaded keys as they always were.
 import type { DataSpec, FinetuneSpec, ModelSpec, PretrainSpec, TaskSpec } from '../../../grammar/src/spec.js';
 import type { BackendName } from '../engine/types.js';
 import { hashKey } from '../store/canonical.js';
@@ -21,7 +23,11 @@ export function taskKey(t: TaskSpec): unknown {
   return t.steps;
 }
 
-export function pretrainKey(p: PretrainSpec, backend: BackendName): unknown {
+function threadsKey(threads: number): { threads?: number } {
+  return threads > 1 ? { threads } : {};
+}
+
+export function pretrainKey(p: PretrainSpec, backend: BackendName, threads = 1): unknown {
   return {
     format: KEY_FORMAT,
     kind: 'pretrain',
@@ -31,10 +37,11 @@ export function pretrainKey(p: PretrainSpec, backend: BackendName): unknown {
     schedule: p.schedule,
     reserve: p.reserve,
     backend,
+    ...threadsKey(threads),
   };
 }
 
-export function finetuneKey(f: FinetuneSpec, parentHash: string, backend: BackendName): unknown {
+export function finetuneKey(f: FinetuneSpec, parentHash: string, backend: BackendName, threads = 1): unknown {
   return {
     format: KEY_FORMAT,
     kind: 'finetune',
@@ -43,6 +50,7 @@ export function finetuneKey(f: FinetuneSpec, parentHash: string, backend: Backen
     method: f.method,
     schedule: f.schedule,
     backend,
+    ...threadsKey(threads),
   };
 }
 

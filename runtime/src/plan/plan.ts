@@ -28,6 +28,8 @@ export interface TrainJob {
   /** The tasks trained on (one for a finetune, the mixture for a pretrain). */
   tasks: TaskSpec[];
   seed: number;
+  /** Data-parallel training threads. */
+  threads: number;
 }
 
 export interface EvalJob {
@@ -73,10 +75,10 @@ export function expandRuns(spec: Spec, names: readonly string[]): string[] {
   });
 }
 
-function buildTrainJobs(spec: Spec, backend: BackendName): Map<string, TrainJob> {
+function buildTrainJobs(spec: Spec, backend: BackendName, threads: number): Map<string, TrainJob> {
   const jobs = new Map<string, TrainJob>();
   for (const p of spec.pretrains.values()) {
-    const key = pretrainKey(p, backend);
+    const key = pretrainKey(p, backend, threads);
     const hash = hashKey(key);
     jobs.set(p.name, {
       kind: 'train',
@@ -93,6 +95,7 @@ function buildTrainJobs(spec: Spec, backend: BackendName): Map<string, TrainJob>
       method: FULL,
       tasks: p.tasks,
       seed: p.schedule.seed,
+      threads,
     });
   }
   const finetunes = allFinetunes(spec);
@@ -106,7 +109,7 @@ function buildTrainJobs(spec: Spec, backend: BackendName): Map<string, TrainJob>
     visiting.add(name);
     const parent = resolve(f.from);
     visiting.delete(name);
-    const key = finetuneKey(f, parent.hash, backend);
+    const key = finetuneKey(f, parent.hash, backend, threads);
     const job: TrainJob = {
       kind: 'train',
       id: `train:${f.name}`,
@@ -122,6 +125,7 @@ function buildTrainJobs(spec: Spec, backend: BackendName): Map<string, TrainJob>
       method: f.method,
       tasks: [f.task],
       seed: f.schedule.seed,
+      threads,
     };
     jobs.set(f.name, job);
     return job;
@@ -151,12 +155,14 @@ function makeEval(run: TrainJob, task: TaskSpec, samples: number, probe: number[
 
 export interface PlanOptions {
   backend: BackendName;
+  /** Data-parallel training threads (default 1). */
+  threads?: number;
   /** Keep only this block (pretrain, finetune, compare or evaluate name) and what it needs. */
   only?: string;
 }
 
 export function buildPlan(spec: Spec, opts: PlanOptions): Plan {
-  const runs = buildTrainJobs(spec, opts.backend);
+  const runs = buildTrainJobs(spec, opts.backend, opts.threads ?? 1);
 
   // A run's own evaluation uses the sample count of the first evaluate block that names it.
   const samplesFor = (run: string): number => {

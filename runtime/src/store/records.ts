@@ -7,6 +7,8 @@ export interface RunInfo {
   kind: 'pretrain' | 'finetune';
   method: string;
   backend: BackendName;
+  /** Data-parallel training threads (absent in entries from before threads existed: 1). */
+  threads?: number;
   seed: number;
   steps: number;
   trainable: number;
@@ -32,6 +34,7 @@ export interface EvalInfo {
   perToken: number;
   samples: number;
   backend: BackendName;
+  threads?: number;
   seed: number;
   trainable: number;
   /** Training time of the evaluated run (for the table), not the evaluation's. */

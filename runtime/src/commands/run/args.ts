@@ -7,15 +7,17 @@ export interface RunArgs {
   backend?: BackendName;
   events: boolean;
   quiet: boolean;
+  /** Data-parallel training threads (engine worker threads); part of each run's key. */
+  threads: number;
 }
 
-export const RUN_USAGE = 'usage: ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--events] [--quiet]';
+export const RUN_USAGE = 'usage: ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--threads N] [--events] [--quiet]';
 
 const BACKENDS: readonly BackendName[] = ['node', 'wasm', 'cpu'];
 
 /** Parses the arguments, or returns the one-line reason they are wrong. */
 export function parseRunArgs(args: readonly string[]): RunArgs | { error: string } {
-  const out: Partial<RunArgs> & { events: boolean; quiet: boolean } = { events: false, quiet: false };
+  const out: Partial<RunArgs> & { events: boolean; quiet: boolean; threads: number } = { events: false, quiet: false, threads: 1 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -31,6 +33,13 @@ export function parseRunArgs(args: readonly string[]): RunArgs | { error: string
         const v = value();
         if (!v || !BACKENDS.includes(v as BackendName)) return { error: `--backend must be one of ${BACKENDS.join(', ')}` };
         out.backend = v as BackendName;
+        break;
+      }
+      case '--threads': {
+        const v = value();
+        const n = Number(v);
+        if (!v || !Number.isInteger(n) || n < 1 || n > 64) return { error: '--threads needs a whole number from 1 to 64' };
+        out.threads = n;
         break;
       }
       case '--events':
@@ -55,5 +64,6 @@ export function commandLine(a: RunArgs): string {
   const parts = ['ptx', 'run', quote(a.file)];
   if (a.only) parts.push('--only', quote(a.only));
   if (a.backend) parts.push('--backend', a.backend);
+  if (a.threads > 1) parts.push('--threads', String(a.threads));
   return parts.join(' ');
 }

@@ -44,6 +44,7 @@ export async function runEvalJob(
     perToken: tokenTotal ? tokenCorrect / tokenTotal : 0,
     samples: examples.length,
     backend: runInfo.backend,
+    threads: runInfo.threads ?? 1,
     seed: runInfo.seed,
     trainable: runInfo.trainable,
     trainMs: runInfo.elapsedMs,

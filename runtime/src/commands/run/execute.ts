@@ -127,7 +127,7 @@ export async function executePlan(
       if (!live || live.hash !== job.runHash) {
         const stored = store.loadRun(job.runHash);
         const base = run.parent ? modelWeights(run.parent.hash) : null;
-        setLive({ hash: job.runHash, trainer: await createTrainer(trainerOptions(run, base), stored.snapshot) });
+        setLive({ hash: job.runHash, trainer: await createTrainer(trainerOptions(run, base, false), stored.snapshot) });
       }
       reporter.jobStart(ref, {});
       const out = await runEvalJob(job, run, state.info, live!.trainer, { stop, referenceWeights: modelWeights });

@@ -40,6 +40,8 @@ export interface ResultRow {
   trainable: number;
   trainSeconds: number;
   backend: string;
+  /** Training threads of the run (absent: 1). */
+  threads?: number;
   seed: number;
   cached: boolean;
   /** The evaluate block that asked for it, or null for the run's own evaluation. */

@@ -12,7 +12,7 @@ export function resultTable(rows: readonly ResultRow[]): string {
     formatPercent(r.perToken),
     formatCount(r.trainable),
     formatSeconds(r.trainSeconds),
-    r.backend,
+    (r.threads ?? 1) > 1 ? `${r.backend}×${r.threads}` : r.backend,
     String(r.seed),
   ]);
   return textTable(header, body, [false, false, true, true, true, true, false, true]);

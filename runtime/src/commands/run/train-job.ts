@@ -1,7 +1,7 @@
 // One training run: start (or resume) a trainer, feed it seeded batches, report progress, stop cleanly at
 // a step boundary when asked, and store the finished run.
 import { trainableParameters } from '../../../../grammar/src/params.js';
-import type { NamedTensors, Trainer, TrainerSnapshot } from '../../engine/types.js';
+import type { NamedTensors, Trainer, TrainerOptions, TrainerSnapshot } from '../../engine/types.js';
 import { createTrainer } from '../../engine/index.js';
 import { ExampleStream, trainStream } from '../../data/examples.js';
 import { toBatch } from '../../data/batch.js';
@@ -38,8 +38,9 @@ export function methodLabel(job: TrainJob): string {
   }
 }
 
-export function trainerOptions(job: TrainJob, base: NamedTensors | null) {
-  return { model: job.model, layout: job.layout, method: job.method, schedule: job.spec.schedule, base };
+/** Trainer options for a run; evaluation-only trainers take no steps, so they start no extra threads. */
+export function trainerOptions(job: TrainJob, base: NamedTensors | null, forTraining = true): TrainerOptions {
+  return { model: job.model, layout: job.layout, method: job.method, schedule: job.spec.schedule, base, threads: forTraining ? job.threads : 1 };
 }
 
 export async function runTrainJob(
@@ -108,6 +109,7 @@ export async function runTrainJob(
       kind: job.parent ? 'finetune' : 'pretrain',
       method: methodLabel(job),
       backend: deps.backend,
+      threads: job.threads,
       seed: job.seed,
       steps: schedule.steps,
       trainable: expected,

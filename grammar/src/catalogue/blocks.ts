@@ -7,7 +7,6 @@ const SCHEDULE = (steps: number, optimizer: string): ParamDef[] => [
   { name: 'seed', type: { kind: 'int', min: 0, max: 2 ** 31 - 1 }, default: 0, doc: 'Seed of initialisation, data order and dropout.' },
   { name: 'optimizer', type: { kind: 'optimizer' }, default: optimizer, doc: 'Optimizer and its learning rate, weight decay and betas.' },
   { name: 'clip', type: { kind: 'number', min: 0 }, default: 1, doc: 'Global gradient-norm clipping threshold; 0 turns clipping off.' },
-  { name: 'samples', type: { kind: 'int', min: 1, max: 1_000_000 }, default: 3200, doc: 'Test inputs used to evaluate the run after training.' },
 ];
 
 export const BLOCKS: readonly BlockDef[] = [

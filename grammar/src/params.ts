@@ -75,9 +75,16 @@ export function modelParameterShapes(model: ModelSpec, vocab: number): Array<[st
   return out;
 }
 
+const countCache = new WeakMap<ModelSpec, Map<number, number>>();
+
 export function modelParameterCount(model: ModelSpec, vocab: number): number {
+  let byVocab = countCache.get(model);
+  if (!byVocab) countCache.set(model, (byVocab = new Map()));
+  const cached = byVocab.get(vocab);
+  if (cached !== undefined) return cached;
   let n = 0;
   for (const [, shape] of modelParameterShapes(model, vocab)) n += shape.reduce((a, b) => a * b, 1);
+  byVocab.set(vocab, n);
   return n;
 }
 

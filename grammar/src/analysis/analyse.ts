@@ -293,7 +293,12 @@ class Analyser {
     return steps;
   }
 
+  /** Declared tasks map to one shared TaskSpec object (the theory rules cache skills per object). */
   private taskSpec(use: TaskUse): TaskSpec {
+    if (use.name) {
+      const declared = this.spec.tasks.get(use.name);
+      if (declared) return declared;
+    }
     return { name: use.name ?? this.ctx.textOf(use.range).replace(/\s+/g, ' '), steps: use.steps };
   }
 
@@ -352,12 +357,28 @@ class Analyser {
     this.spec.models.set(b.name.text, { name: b.name.text, layers, heads, width, mlp, dropout, context, norm });
   }
 
+  private readonly baseSchedules = new Map<Block, ScheduleSpec | undefined>();
+
+  /** The block's schedule with a method's overrides and a compare seed; the block part is computed once. */
   private schedule(b: Block, overrides: { lr?: number; steps?: number } = {}, seed?: number): ScheduleSpec | undefined {
+    if (!this.baseSchedules.has(b)) this.baseSchedules.set(b, this.blockSchedule(b));
+    const base = this.baseSchedules.get(b);
+    if (!base) return undefined;
+    return {
+      steps: overrides.steps ?? base.steps,
+      batch: base.batch,
+      optimizer: overrides.lr !== undefined ? { ...base.optimizer, lr: overrides.lr } : base.optimizer,
+      clip: base.clip,
+      seed: seed ?? base.seed,
+    };
+  }
+
+  private blockSchedule(b: Block, overrides: { lr?: number; steps?: number } = {}, seed?: number): ScheduleSpec | undefined {
     const steps = overrides.steps ?? this.get<number>(b, 'steps');
     const batch = this.get<number>(b, 'batch');
     const optimizer = this.get<OptimizerSpec>(b, 'optimizer');
     const clip = this.get<number>(b, 'clip');
-    const s = seed ?? this.get<number>(b, 'seed');
+    const s = seed ?? this.get<number>(b, 'seed') ?? (b.kind === 'compare' ? 0 : undefined);
     if (steps === undefined || batch === undefined || !optimizer || clip === undefined || s === undefined) return undefined;
     return { steps, batch, optimizer: overrides.lr !== undefined ? { ...optimizer, lr: overrides.lr } : optimizer, clip, seed: s };
   }
@@ -448,7 +469,7 @@ class Analyser {
     }
     const seeds = b.kind === 'compare' ? (this.get<number[]>(b, 'seeds') ?? []) : [undefined];
     const runs: FinetuneSpec[] = [];
-    const targetText = this.ctx.textOf(b.target!.range).replace(/\s+/g, ' ');
+    const targetRange = b.target!.range;
     for (const { use } of uses) {
       checkReserve(this.ctx, use.method, root.reserve, root.name, use.range);
       checkLoraRank(this.ctx, use.method, root.model, use.range);
@@ -457,7 +478,7 @@ class Analyser {
         methodRange: use.range,
         target: task,
         targetLabel: task.name,
-        targetText,
+        targetText: () => this.ctx.textOf(targetRange).replace(/\s+/g, ' '),
         learned,
         pretrainName: root.name,
         pretrainTasksEnd,

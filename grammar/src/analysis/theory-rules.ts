@@ -25,8 +25,8 @@ export interface TheoryInput {
   target: TaskSpec;
   /** Display name of the target task: its declared name or its source text. */
   targetLabel: string;
-  /** Text to add to the pretraining tasks list to cover the target. */
-  targetText: string;
+  /** Text to add to the pretraining tasks list to cover the target (computed only when a warning fires). */
+  targetText: () => string;
   /** Tasks the starting model was trained on (the pretrain's mix plus weight-changing finetunes on the way). */
   learned: TaskSpec[];
   pretrainName: string;
@@ -62,8 +62,8 @@ export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
   ];
   if (input.pretrainTasksEnd) {
     fixes.push({
-      title: `Add ${input.targetText} to the tasks of pretraining run '${input.pretrainName}'`,
-      edits: [{ range: input.pretrainTasksEnd, newText: `, ${input.targetText}` }],
+      title: `Add ${input.targetText()} to the tasks of pretraining run '${input.pretrainName}'`,
+      edits: [{ range: input.pretrainTasksEnd, newText: `, ${input.targetText()}` }],
     });
   }
 

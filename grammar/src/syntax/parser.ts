@@ -57,7 +57,13 @@ export class PtxParser extends EmbeddedActionsParser {
   // line at the top level does not hide the blocks after it.
   public file = this.RULE('file', (): FileResult => {
     this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.block) }, { ALT: () => this.strays.push(this.CONSUME(T.Stray)) }]);
+      this.OR([
+        { ALT: () => this.SUBRULE(this.namedBlock) },
+        { ALT: () => this.SUBRULE(this.taskDecl) },
+        { ALT: () => this.SUBRULE(this.runBlock) },
+        { ALT: () => this.SUBRULE(this.evaluateBlock) },
+        { ALT: () => this.strays.push(this.CONSUME(T.Stray)) },
+      ]);
     });
     return { blocks: this.blocks, strays: this.strays };
   });
@@ -67,15 +73,6 @@ export class PtxParser extends EmbeddedActionsParser {
   private blocks: Block[] = [];
   private strays: IToken[] = [];
   private currentBlock: Block | null = null;
-
-  private block = this.RULE('block', (): Block | null =>
-    this.OR([
-      { ALT: () => this.SUBRULE(this.namedBlock) },
-      { ALT: () => this.SUBRULE(this.taskDecl) },
-      { ALT: () => this.SUBRULE(this.runBlock) },
-      { ALT: () => this.SUBRULE(this.evaluateBlock) },
-    ]),
-  );
 
   /** Starts a block as soon as its keyword and name are read, so that recovery cannot lose it. */
   private newBlock(kw: IToken, name: IToken | undefined): Block | null {
@@ -161,6 +158,7 @@ export class PtxParser extends EmbeddedActionsParser {
   });
 
   // The body is attached to its block as soon as '{' is read and each entry as soon as its key is read.
+  // Entries are parsed inline (no rule of their own): rule invocations dominate chevrotain's parse time.
   private body = this.RULE('body', (): Body | null => {
     const open = this.CONSUME(T.LCurly);
     const block = this.currentBlock;
@@ -173,7 +171,24 @@ export class PtxParser extends EmbeddedActionsParser {
       }
     }
     this.MANY(() => {
-      this.SUBRULE(this.entry, { ARGS: [body, block] });
+      const key = ident(this.CONSUME(T.Word));
+      let entry: Entry | null = null;
+      if (key) {
+        entry = { key, value: null, range: key.range };
+        if (body) {
+          body.entries.push(entry);
+          body.range = span(body.range, key.range)!;
+          this.extend(block, key.range);
+        }
+      }
+      this.CONSUME(T.Colon);
+      const value = this.SUBRULE(this.value);
+      if (entry && value) {
+        entry.value = value;
+        entry.range = span(key!.range, value.range)!;
+        if (body) body.range = span(body.range, value.range)!;
+        this.extend(block, value.range);
+      }
       this.OPTION(() => this.CONSUME(T.Comma));
     });
     const close = this.CONSUME(T.RCurly);
@@ -183,28 +198,6 @@ export class PtxParser extends EmbeddedActionsParser {
       this.extend(block, body.range);
     }
     return body;
-  });
-
-  private entry = this.RULE('entry', (body: Body | null, block: Block | null): Entry | null => {
-    const key = ident(this.CONSUME(T.Word));
-    let entry: Entry | null = null;
-    if (key) {
-      entry = { key, value: null, range: key.range };
-      if (body) {
-        body.entries.push(entry);
-        body.range = span(body.range, key.range)!;
-        this.extend(block, key.range);
-      }
-    }
-    this.CONSUME(T.Colon);
-    const value = this.SUBRULE(this.value);
-    if (entry && value) {
-      entry.value = value;
-      entry.range = span(key!.range, value.range)!;
-      if (body) body.range = span(body.range, value.range)!;
-      this.extend(block, value.range);
-    }
-    return entry;
   });
 
   // primary ('then' primary)*
@@ -239,7 +232,36 @@ export class PtxParser extends EmbeddedActionsParser {
         },
       },
       { GATE: () => this.depth < MAX_NESTING, ALT: () => this.SUBRULE(this.list) },
-      { ALT: () => this.SUBRULE(this.call) },
+      {
+        // name | name(args), inline for speed.
+        ALT: (): Value | null => {
+          const nameToken = this.CONSUME(T.Identifier);
+          let args: Arg[] | null = null;
+          let argsRange: Range | null = null;
+          this.OPTION2(() => {
+            const open = this.CONSUME(T.LParen);
+            const list: Arg[] = [];
+            args = list;
+            this.ACTION(() => this.depth++);
+            this.MANY_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const a = this.SUBRULE(this.arg);
+                if (a) list.push(a);
+              },
+            });
+            this.ACTION(() => this.depth--);
+            const close = this.CONSUME(T.RParen);
+            const start = realToken(open) ? tokenRange(open) : null;
+            const end = realToken(close) ? tokenRange(close) : list[list.length - 1]?.range;
+            argsRange = span(start, end);
+          });
+          const name = ident(nameToken);
+          if (!name) return null;
+          const call: CallValue = { kind: 'call', name, args, argsRange, range: span(name.range, argsRange) ?? name.range };
+          return call;
+        },
+      },
     ]),
   );
 
@@ -260,34 +282,6 @@ export class PtxParser extends EmbeddedActionsParser {
     if (!realToken(open)) return null;
     const last = realToken(close) ? tokenRange(close) : items[items.length - 1]?.range;
     return { kind: 'list', items, range: span(tokenRange(open), last)! };
-  });
-
-  // name | name(args)
-  private call = this.RULE('call', (): CallValue | null => {
-    const nameToken = this.CONSUME(T.Identifier);
-    let args: Arg[] | null = null;
-    let argsRange: Range | null = null;
-    this.OPTION(() => {
-      const open = this.CONSUME(T.LParen);
-      const list: Arg[] = [];
-      args = list;
-      this.ACTION(() => this.depth++);
-      this.MANY_SEP({
-        SEP: T.Comma,
-        DEF: () => {
-          const a = this.SUBRULE(this.arg);
-          if (a) list.push(a);
-        },
-      });
-      this.ACTION(() => this.depth--);
-      const close = this.CONSUME(T.RParen);
-      const start = realToken(open) ? tokenRange(open) : null;
-      const end = realToken(close) ? tokenRange(close) : list[list.length - 1]?.range;
-      argsRange = span(start, end);
-    });
-    const name = ident(nameToken);
-    if (!name) return null;
-    return { kind: 'call', name, args, argsRange, range: span(name.range, argsRange) ?? name.range };
   });
 
   // [name ':'] value

@@ -46,11 +46,17 @@ function langName(l: string): string {
   return l === 'en' ? 'English' : l === 'de' ? 'German' : l === 'es' ? 'Spanish' : l;
 }
 
-/** The skills a task needs: the union over its steps, in first-seen order. */
+const skillCache = new WeakMap<TaskSpec, Skill[]>();
+
+/** The skills a task needs: the union over its steps, in first-seen order (cached per task object). */
 export function taskSkills(task: TaskSpec): Skill[] {
+  const cached = skillCache.get(task);
+  if (cached) return cached;
   const seen = new Map<string, Skill>();
   for (const step of task.steps) for (const s of stepSkills(step)) if (!seen.has(s.id)) seen.set(s.id, s);
-  return [...seen.values()];
+  const skills = [...seen.values()];
+  skillCache.set(task, skills);
+  return skills;
 }
 
 export interface SkillGap {

@@ -26,6 +26,10 @@ const jobs = entries
 if (existsSync('client/webview/main.ts')) {
   jobs.push(build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', external: [] }));
 }
+// The views' stylesheet, linked by the webview panels and inlined into `ptx report`'s HTML.
+if (existsSync('client/webview/style.css')) {
+  jobs.push(build({ entryPoints: ['client/webview/style.css'], outfile: 'dist/webview.css', bundle: true, minify: true, logLevel: 'warning' }));
+}
 await Promise.all(jobs);
 // The package is ESM ("type": "module", needed by chevrotain 11 under tsx); the bundles are CommonJS for
 // VS Code's extension host, so dist/ declares itself CommonJS.

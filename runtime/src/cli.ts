@@ -7,6 +7,7 @@ Usage:
   ptx check FILE... [--format text|json]   report diagnostics (exit 1 on errors)
   ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--events]
                                            train and evaluate what the spec declares
+  ptx report FILE -o report.html [--json]  every stored result as one standalone HTML file
   ptx --help                               this text
 `;
 
@@ -15,6 +16,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   check: async () => runCheck,
   run: async () => (await import('./commands/run.js')).runRun,
+  report: async () => (await import('./commands/report.js')).runReport,
 };
 
 async function main(argv: string[]): Promise<number> {

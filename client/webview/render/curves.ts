@@ -1,0 +1,105 @@
+// Loss curves as one SVG: training loss against step for each run, a log scale when the losses span more
+// than a decade, and a legend inside the figure so an exported SVG/PNG explains itself. Series differ in
+// colour (a colour-blind-safe palette) and in dash pattern, so they stay apart in grey scale too.
+import type { Theme } from './theme.js';
+import { esc, fixed } from './text.js';
+
+export interface Series {
+  id: string;
+  label: string;
+  steps: readonly number[];
+  losses: readonly number[];
+  /** Still training: drawn with a marker at its last point. */
+  live?: boolean;
+}
+
+const DASHES = ['', '6 3', '2 3', '8 3 2 3', '1 2', '10 4'];
+
+function niceTicks(lo: number, hi: number, count: number): number[] {
+  const span = hi - lo || 1;
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => span / s <= count) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** 1, 2 and 5 times each power of ten between lo and hi (just the powers when that is too many). */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** e).toPrecision(6));
+      if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v);
+    }
+  }
+  return out.length > 8 ? out.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9) : out;
+}
+
+export function lossChart(series: readonly Series[], theme: Theme, opts: { width: number; height?: number; title?: string }): string {
+  const width = Math.max(320, Math.round(opts.width));
+  const legendRows = Math.ceil(series.length / Math.max(1, Math.floor((width - 60) / 220)));
+  const plotH = opts.height ?? 260;
+  const m = { left: 58, right: 16, top: opts.title ? 28 : 12, bottom: 36 + legendRows * 18 };
+  const height = m.top + plotH + m.bottom;
+  const pw = width - m.left - m.right;
+  const font = `font-family="${esc(theme.fontFamily)}"`;
+  const finite = series.flatMap((s) => s.losses.filter((l) => Number.isFinite(l) && l > 0));
+  let body = '';
+  if (finite.length === 0) {
+    body = `<text x="${width / 2}" y="${m.top + plotH / 2}" text-anchor="middle" fill="${theme.muted}" font-size="13">no training steps yet</text>`;
+  } else {
+    const maxStep = Math.max(1, ...series.map((s) => s.steps[s.steps.length - 1] ?? 1));
+    const lo = Math.min(...finite);
+    const hi = Math.max(...finite);
+    const log = hi / lo > 10;
+    const f = (v: number) => (log ? Math.log10(v) : v);
+    const yLo = log ? f(lo) - 0.05 : 0;
+    const yHi = log ? f(hi) + 0.05 : hi * 1.05;
+    const x = (s: number) => m.left + (s / maxStep) * pw;
+    const y = (v: number) => m.top + plotH - ((f(Math.max(v, lo)) - yLo) / (yHi - yLo || 1)) * plotH;
+    const yTicks = log ? logTicks(lo, hi) : niceTicks(0, yHi, 5);
+    for (const t of yTicks) {
+      const yy = fixed(y(t));
+      body += `<line x1="${m.left}" x2="${m.left + pw}" y1="${yy}" y2="${yy}" stroke="${theme.grid}"/>`;
+      body += `<text x="${m.left - 6}" y="${yy}" dy="0.32em" text-anchor="end" font-size="11" fill="${theme.muted}">${esc(String(t))}</text>`;
+    }
+    for (const t of niceTicks(0, maxStep, 6)) {
+      const xx = fixed(x(t));
+      body += `<line x1="${xx}" x2="${xx}" y1="${m.top + plotH}" y2="${m.top + plotH + 4}" stroke="${theme.muted}"/>`;
+      body += `<text x="${xx}" y="${m.top + plotH + 16}" text-anchor="middle" font-size="11" fill="${theme.muted}">${t}</text>`;
+    }
+    body += `<line x1="${m.left}" x2="${m.left + pw}" y1="${m.top + plotH}" y2="${m.top + plotH}" stroke="${theme.muted}"/>`;
+    body += `<text x="${m.left + pw / 2}" y="${m.top + plotH + 30}" text-anchor="middle" font-size="11" fill="${theme.muted}">step</text>`;
+    body += `<text transform="translate(14 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="11" fill="${theme.muted}">training loss${log ? ' (log)' : ''}</text>`;
+    series.forEach((s, i) => {
+      const colour = theme.series[i % theme.series.length]!;
+      const dash = DASHES[i % DASHES.length]!;
+      const pts: string[] = [];
+      for (let k = 0; k < s.steps.length; k++) if (Number.isFinite(s.losses[k]!)) pts.push(`${fixed(x(s.steps[k]!))},${fixed(y(s.losses[k]!))}`);
+      if (pts.length === 0) return;
+      body += `<polyline data-series="${esc(s.id)}" points="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="1.6"${dash ? ` stroke-dasharray="${dash}"` : ''} stroke-linejoin="round"/>`;
+      if (s.live) {
+        const [lx, ly] = pts[pts.length - 1]!.split(',');
+        body += `<circle cx="${lx}" cy="${ly}" r="3.5" fill="${colour}"/>`;
+      }
+    });
+  }
+  // Legend: a short sample of each line's colour and dash, then its label.
+  const perRow = Math.max(1, Math.floor((width - 60) / 220));
+  series.forEach((s, i) => {
+    const colour = theme.series[i % theme.series.length]!;
+    const dash = DASHES[i % DASHES.length]!;
+    const lx = m.left + (i % perRow) * 220;
+    const ly = m.top + plotH + 44 + Math.floor(i / perRow) * 18;
+    const label = s.label.length > 30 ? s.label.slice(0, 29) + '…' : s.label;
+    body += `<line x1="${lx}" x2="${lx + 22}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
+    body += `<text x="${lx + 28}" y="${ly}" dy="0.32em" font-size="11" fill="${theme.foreground}"><title>${esc(s.label)}</title>${esc(label)}${s.live ? ' (training)' : ''}</text>`;
+  });
+  const title = opts.title ? `<text x="${m.left}" y="16" font-size="13" font-weight="600" fill="${theme.foreground}">${esc(opts.title)}</text>` : '';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-figure="loss" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${font} role="img" aria-label="training loss curves">` +
+    `<rect width="100%" height="100%" fill="${theme.background}"/>${title}${body}</svg>`
+  );
+}

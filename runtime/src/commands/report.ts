@@ -1,0 +1,82 @@
+// `ptx report FILE [-o report.html] [--json]`: every complete run and evaluation in the spec's store
+// (PTX_STORE, or .ptx/ beside the spec) as one standalone HTML file with the editor's results and
+// attention views, or as the views' JSON data on stdout (what the editor's panels load).
+// Exit status: 0 written, 1 nothing to report or the view bundle is missing, 2 usage or unreadable spec.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { analyse } from '../../../grammar/src/index.js';
+import { loadViewAssets } from '../report/assets.js';
+import { collectReport } from '../report/collect.js';
+import { reportHtml } from '../report/html.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { RunStore } from '../store/run-store.js';
+
+export const REPORT_USAGE = 'usage: ptx report FILE [-o OUT.html] [--json]';
+
+export interface ReportIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo = (): ReportIo => ({ stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env });
+
+export async function runReport(args: string[], io: ReportIo = processIo()): Promise<number> {
+  let file: string | undefined;
+  let out: string | undefined;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--help' || a === '-h') {
+      io.stdout(REPORT_USAGE + '\n');
+      return 0;
+    } else if (a === '-o' || a === '--out') {
+      out = args[++i];
+      if (!out) return usage(io, `${a} needs a file name`);
+    } else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+    else if (a === '--json') json = true;
+    else if (a.startsWith('-')) return usage(io, `unknown option '${a}'`);
+    else if (file !== undefined) return usage(io, `one spec file at a time (got '${file}' and '${a}')`);
+    else file = a;
+  }
+  if (!file) return usage(io, 'no spec file given');
+  if (json === (out !== undefined)) return usage(io, 'give either -o OUT.html or --json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    io.stderr(`ptx report: cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
+    return 2;
+  }
+  // The spec only marks which stored results it still names; a spec with errors still gets its store shown.
+  const { spec, diagnostics } = analyse(text);
+  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(file);
+  const data = collectReport(store, { specName: basename(file), spec: hasErrors ? null : spec });
+  if (json) {
+    io.stdout(JSON.stringify(data) + '\n');
+    return 0;
+  }
+  if (data.runs.length === 0) {
+    io.stderr(`ptx report: no finished runs in ${store.root}${existsSync(store.root) ? '' : ' (it does not exist)'}; run ptx run ${file} first\n`);
+    return 1;
+  }
+  let assets;
+  try {
+    assets = await loadViewAssets();
+  } catch (err) {
+    io.stderr(`ptx report: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const target = resolve(out!);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileAtomic(target, Buffer.from(reportHtml(data, assets), 'utf8'));
+  const withAttention = new Set(data.evals.filter((e) => e.attention).map((e) => e.runHash)).size;
+  io.stdout(`wrote ${out}: ${data.runs.length} run${data.runs.length === 1 ? '' : 's'}, ${data.evals.length} evaluation${data.evals.length === 1 ? '' : 's'}, attention for ${withAttention} run${withAttention === 1 ? '' : 's'}\n`);
+  return 0;
+}
+
+function usage(io: ReportIo, why: string): number {
+  io.stderr(`ptx report: ${why}\n${REPORT_USAGE}\n`);
+  return 2;
+}

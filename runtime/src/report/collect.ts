@@ -1,0 +1,165 @@
+// Reads every complete run and evaluation in a store into the plain data the views draw (data.ts). Only
+// entries whose manifest verifies count, so a stopped or half-written run never shows as a result. A run's
+// layout (reserved positions, input length) comes from its key, following a finetune's parent hashes to
+// the pretrain; "current" marks what the spec as it is now still names (same hash), so tables can leave
+// out results of earlier versions of a block.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MethodSpec, Spec } from '../../../grammar/src/spec.js';
+import type { BackendName } from '../engine/types.js';
+import { buildPlan } from '../plan/plan.js';
+import { loadEntry, verifyEntry } from '../store/entry.js';
+import type { EvalInfo, RunInfo, RunMetrics } from '../store/records.js';
+import type { RunStore } from '../store/run-store.js';
+import { REPORT_FORMAT, type EvalRecord, type LossCurve, type MethodKind, type ReportData, type RunLayout, type RunRecord } from './data.js';
+
+/** Points kept per loss curve: enough for a smooth line at any panel width, small enough to embed. */
+export const CURVE_POINTS = 1000;
+
+/** Bucket means of a loss curve (losses[i] is step i + 1), at most `points` of them. */
+export function thinCurve(losses: readonly number[], points = CURVE_POINTS): LossCurve {
+  if (losses.length <= points) return { steps: losses.map((_, i) => i + 1), losses: [...losses] };
+  const steps: number[] = [];
+  const out: number[] = [];
+  for (let b = 0; b < points; b++) {
+    const from = Math.floor((b * losses.length) / points);
+    const to = Math.floor(((b + 1) * losses.length) / points);
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += losses[i]!;
+    out.push(sum / (to - from));
+    steps.push(to); // the bucket's last step, so the final point is the final step
+  }
+  return { steps, losses: out };
+}
+
+/** `<compare>/<method>` for a compare block's run `<compare>/<method>/seed<n>`, else null. */
+export function compareGroup(runName: string): string | null {
+  const m = /^(.+\/.+)\/seed-?\d+$/.exec(runName);
+  return m ? m[1]! : null;
+}
+
+interface RunKey {
+  kind?: string;
+  parent?: string;
+  method?: MethodSpec;
+  reserve?: number;
+  data?: { length?: number; vocab?: number };
+}
+
+interface EvalKey {
+  probe?: number[] | null;
+  reference?: string | null;
+}
+
+function list(dir: string): string[] {
+  try {
+    return existsSync(dir) ? readdirSync(dir).sort() : [];
+  } catch {
+    return [];
+  }
+}
+
+function methodOf(key: RunKey): { kind: MethodKind; contextLength: number; kv: boolean } {
+  const m = key.method;
+  if (!m || m.kind === 'full') return { kind: 'full', contextLength: 0, kv: false };
+  if (m.kind === 'lora') return { kind: 'lora', contextLength: 0, kv: false };
+  return { kind: m.kind, contextLength: m.length, kv: m.kind === 'prefix' && m.space === 'kv' };
+}
+
+/** Hashes of the runs and evaluations that the spec names today, for each backend × threads seen. */
+function currentHashes(spec: Spec | null, combos: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  if (!spec) return out;
+  for (const combo of combos) {
+    const [backend, threads] = combo.split('×') as [BackendName, string];
+    try {
+      const plan = buildPlan(spec, { backend, threads: Number(threads) });
+      for (const job of plan.jobs) out.add(job.hash);
+      for (const job of plan.runs.values()) out.add(job.hash);
+    } catch {
+      // A spec that does not plan (unknown run names) marks nothing current.
+    }
+  }
+  return out;
+}
+
+export function collectReport(store: RunStore, opts: { specName: string; spec: Spec | null; now?: Date }): ReportData {
+  const runsDir = join(store.root, 'runs');
+  const keys = new Map<string, RunKey>();
+  const loaded: Array<{ hash: string; info: RunInfo; written: string; metrics: RunMetrics }> = [];
+  for (const hash of list(runsDir)) {
+    const st = verifyEntry<RunInfo>(store.runDir(hash));
+    if (st.state !== 'complete') continue;
+    keys.set(hash, (st.manifest.key ?? {}) as RunKey);
+    // Only the loss curve is read: checkpoints can be large and the views do not need them.
+    const metrics = loadEntry<RunInfo>(store.runDir(hash)).files.get('metrics.json');
+    if (!metrics) continue;
+    loaded.push({ hash, info: st.manifest.info, written: st.manifest.written, metrics: JSON.parse(metrics.toString('utf8')) as RunMetrics });
+  }
+  const layoutOf = (hash: string, depth = 0): RunLayout | null => {
+    const k = keys.get(hash);
+    if (!k || depth > 64) return null;
+    if (k.kind === 'pretrain' && typeof k.reserve === 'number' && k.data && typeof k.data.length === 'number' && typeof k.data.vocab === 'number') {
+      return { reserve: k.reserve, length: k.data.length, vocab: k.data.vocab };
+    }
+    return k.parent ? layoutOf(k.parent, depth + 1) : null;
+  };
+  const current = currentHashes(opts.spec, new Set(loaded.map((r) => `${r.info.backend}×${r.info.threads ?? 1}`)));
+
+  const runs: RunRecord[] = loaded.map(({ hash, info, written, metrics }) => {
+    const key = keys.get(hash)!;
+    const m = methodOf(key);
+    return {
+      hash,
+      name: info.name,
+      kind: info.kind,
+      method: info.method,
+      methodKind: m.kind,
+      contextLength: m.contextLength,
+      kvPrefix: m.kv,
+      backend: info.backend,
+      threads: info.threads ?? 1,
+      seed: info.seed,
+      steps: info.steps,
+      trainable: info.trainable,
+      elapsedMs: info.elapsedMs,
+      finalLoss: info.finalLoss,
+      written,
+      parent: key.parent ?? null,
+      group: compareGroup(info.name),
+      current: current.has(hash),
+      layout: layoutOf(hash),
+      curve: thinCurve(metrics.losses),
+      resumedAt: metrics.resumedAt ?? [],
+    };
+  });
+
+  const evals: EvalRecord[] = [];
+  for (const run of runs) {
+    const evalsDir = join(store.runDir(run.hash), 'evals');
+    for (const hash of list(evalsDir)) {
+      const st = verifyEntry<EvalInfo>(store.evalDir(run.hash, hash));
+      if (st.state !== 'complete') continue;
+      const ev = store.loadEval(run.hash, hash);
+      const key = (st.manifest.key ?? {}) as EvalKey;
+      evals.push({
+        hash,
+        runHash: run.hash,
+        run: ev.info.run,
+        task: ev.info.task,
+        exact: ev.info.exact,
+        perToken: ev.info.perToken,
+        samples: ev.info.samples,
+        probe: Array.isArray(key.probe) ? key.probe : null,
+        reference: typeof key.reference === 'string' ? key.reference : null,
+        written: st.manifest.written,
+        current: run.current && current.has(hash),
+        attention: ev.attention,
+      });
+    }
+  }
+  // Oldest first, so tables and pickers read in the order things were made.
+  runs.sort((a, b) => a.written.localeCompare(b.written) || a.name.localeCompare(b.name));
+  evals.sort((a, b) => a.written.localeCompare(b.written) || a.run.localeCompare(b.run) || a.task.localeCompare(b.task));
+  return { format: REPORT_FORMAT, spec: opts.specName, generated: (opts.now ?? new Date()).toISOString(), runs, evals };
+}

@@ -24,11 +24,12 @@ const jobs = entries
   .filter((e) => existsSync(e.in))
   .map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out }));
 if (existsSync('client/webview/main.ts')) {
-  jobs.push(build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', external: [] }));
+  jobs.push(build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview/main.js', external: [] }));
 }
-// The views' stylesheet, linked by the webview panels and inlined into `ptx report`'s HTML.
+// The views' stylesheet, linked by the webview panels and inlined into `ptx report`'s HTML. Both view
+// files sit alone in dist/webview/, the only folder the panels may load from (localResourceRoots).
 if (existsSync('client/webview/style.css')) {
-  jobs.push(build({ entryPoints: ['client/webview/style.css'], outfile: 'dist/webview.css', bundle: true, minify: true, logLevel: 'warning' }));
+  jobs.push(build({ entryPoints: ['client/webview/style.css'], outfile: 'dist/webview/style.css', bundle: true, minify: true, logLevel: 'warning' }));
 }
 await Promise.all(jobs);
 // The package is ESM ("type": "module", needed by chevrotain 11 under tsx); the bundles are CommonJS for

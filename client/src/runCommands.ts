@@ -1,38 +1,63 @@
 // Commands named by the server's code lenses (`ptx.train`, `ptx.evaluate`, `ptx.compare`,
 // `ptx.showAttention`, each with [documentUri, blockName]) and by the palette (no arguments: the block under
-// the cursor, or a pick among the file's blocks). Each runs the bundled CLI in a terminal:
-//   node <extension>/bin/ptx.js run <file> --only <block>
-import * as path from 'node:path';
+// the cursor, or a pick among the file's blocks). Train / Evaluate / Compare / Run File start
+// `ptx run --events` through the run manager; Show Results / Show Attention open the panels on what the
+// store already holds.
 import * as vscode from 'vscode';
+import type { Panels } from './panels/panels.js';
+import type { RunCommand, RunManager } from './runs/runManager.js';
 
 /** Which block keywords each command applies to (the outline's `detail` is the block keyword). */
-const COMMAND_BLOCKS: Record<string, string[]> = {
-  'ptx.train': ['pretrain', 'finetune'],
-  'ptx.evaluate': ['evaluate'],
-  'ptx.compare': ['compare'],
-  'ptx.showAttention': ['evaluate'],
+const COMMAND_BLOCKS: Record<string, { kinds: string[]; run: RunCommand }> = {
+  'ptx.train': { kinds: ['pretrain', 'finetune'], run: 'train' },
+  'ptx.evaluate': { kinds: ['evaluate'], run: 'evaluate' },
+  'ptx.compare': { kinds: ['compare'], run: 'compare' },
 };
 
-export function registerRunCommands(context: vscode.ExtensionContext): void {
-  const cli = context.asAbsolutePath(path.join('bin', 'ptx.js'));
-  for (const [command, kinds] of Object.entries(COMMAND_BLOCKS)) {
+export function registerRunCommands(context: vscode.ExtensionContext, runs: RunManager, panels: Panels): void {
+  for (const [command, { kinds, run }] of Object.entries(COMMAND_BLOCKS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(command, async (uri?: string, block?: string) => {
         const target = uri && block ? { uri: vscode.Uri.parse(uri), block } : await pickBlock(kinds);
-        if (target) await runInTerminal(cli, target.uri, ['--only', target.block]);
+        if (target) await runs.start({ command: run, uri: target.uri, block: target.block });
       }),
     );
   }
   context.subscriptions.push(
     vscode.commands.registerCommand('ptx.runFile', async (uri?: string) => {
-      const target = uri ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri;
-      if (!target) {
-        void vscode.window.showWarningMessage('PTX: open a .ptx file first.');
-        return;
-      }
-      await runInTerminal(cli, target, []);
+      const target = uri ? vscode.Uri.parse(uri) : activeSpec();
+      if (target) await runs.start({ command: 'file', uri: target });
     }),
+    vscode.commands.registerCommand('ptx.showResults', async (uri?: string) => {
+      const target = uri ? vscode.Uri.parse(uri) : activeSpec();
+      if (target) await panels.show('results', target, undefined, false);
+    }),
+    vscode.commands.registerCommand('ptx.showAttention', async (uri?: string, block?: string) => {
+      const target = uri ? vscode.Uri.parse(uri) : activeSpec();
+      if (!target) return;
+      // A compare block's runs are `<compare>/<method>/seed<n>`: show the first of them.
+      const run = block ? await firstRunOf(target, block) : undefined;
+      await panels.show('attention', target, run ? { run } : undefined, false);
+    }),
+    vscode.commands.registerCommand('ptx.showRunLog', () => runs.showLog()),
   );
+}
+
+function activeSpec(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'ptx') {
+    void vscode.window.showWarningMessage('PTX: open a .ptx file first.');
+    return undefined;
+  }
+  return editor.document.uri;
+}
+
+/** The run to focus for a block: itself for a pretrain/finetune, a compare's first method and seed. */
+async function firstRunOf(uri: vscode.Uri, block: string): Promise<string | undefined> {
+  const symbols = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri)) ?? [];
+  const s = symbols.find((x) => x.name === block);
+  if (!s || s.detail === 'pretrain' || s.detail === 'finetune') return block;
+  return undefined;
 }
 
 /** The block at the cursor if it is of a suitable kind, otherwise a quick pick among the file's blocks. */
@@ -57,24 +82,4 @@ async function pickBlock(kinds: string[]): Promise<{ uri: vscode.Uri; block: str
     { placeHolder: 'Which block?' },
   );
   return picked ? { uri: editor.document.uri, block: picked.label } : undefined;
-}
-
-async function runInTerminal(cli: string, file: vscode.Uri, extra: string[]): Promise<void> {
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
-  if (doc?.isDirty) await doc.save();
-  const config = vscode.workspace.getConfiguration('ptx', file);
-  const backend = config.get<string>('backend', 'auto');
-  const args = [cli, 'run', file.fsPath, ...extra];
-  if (backend !== 'auto') args.push('--backend', backend);
-  const storeDirectory = config.get<string>('storeDirectory', '');
-  const folder = vscode.workspace.getWorkspaceFolder(file);
-  const terminal = vscode.window.createTerminal({
-    name: `PTX: ${path.basename(file.fsPath)}${extra.length ? ' ' + extra[extra.length - 1] : ''}`,
-    shellPath: 'node',
-    shellArgs: args,
-    cwd: folder?.uri.fsPath ?? path.dirname(file.fsPath),
-    // The runtime reads the store location from PTX_STORE when the setting is given.
-    env: storeDirectory ? { PTX_STORE: storeDirectory } : undefined,
-  });
-  terminal.show(true);
 }

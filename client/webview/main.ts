@@ -1,4 +1,4 @@
-// Entry of the browser bundle (dist/webview.js): starts the views in a VS Code webview panel or in the
+// Entry of the browser bundle (dist/webview/main.js): starts the views in a VS Code webview panel or in the
 // standalone HTML report, whichever page loaded it.
 import { App } from './app.js';
 import { inVsCode, reportHost, vscodeHost } from './host.js';

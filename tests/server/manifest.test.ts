@@ -28,7 +28,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 
 test('manifest: language, activation, commands, keybindings, settings, snippets, icon', () => {
   const c = manifest.contributes;
-  assert.deepEqual(manifest.activationEvents, ['onLanguage:ptx']);
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:ptx', 'onWebviewPanel:ptx.results', 'onWebviewPanel:ptx.attention']);
   assert.deepEqual(manifest.extensionKind, ['workspace']);
   assert.ok(c.languages.some((l) => l.id === 'ptx' && l.extensions.includes('.ptx')));
   const commands = c.commands.map((x) => x.command);

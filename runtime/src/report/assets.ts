@@ -1,4 +1,4 @@
-// The views' browser bundle and stylesheet (dist/webview.js, dist/webview.css, built by scripts/build.mjs
+// The views' browser bundle and stylesheet (dist/webview/main.js and style.css, built by scripts/build.mjs
 // from client/webview/), which the HTML report inlines.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,8 +18,8 @@ async function distDir(): Promise<string> {
 
 export async function loadViewAssets(): Promise<ViewAssets> {
   const dir = await distDir();
-  const script = join(dir, 'webview.js');
-  const style = join(dir, 'webview.css');
+  const script = join(dir, 'webview', 'main.js');
+  const style = join(dir, 'webview', 'style.css');
   if (!existsSync(script) || !existsSync(style)) throw new Error(`the view bundle is missing (${script}); run npm run build`);
   return {
     // The source-map comment points at a file the report does not carry.

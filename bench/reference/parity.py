@@ -1,6 +1,7 @@
-"""Parity check helper: reads a JSON file {config, weights, tokens, logitsFrom, targets} written by
-tests/runtime/parity.test.ts, runs the PyTorch reference, and prints JSON {logits, loss, grads}:
-logits [B, T - logitsFrom, V], mean cross-entropy against targets, and the loss gradient of every weight.
+"""Parity check helper: reads JSON files {config, weights, tokens, logitsFrom, targets} written by
+tests/runtime/parity.test.ts, runs the PyTorch reference, and prints one JSON line {logits, loss, grads} per
+file: logits [B, T - logitsFrom, V], mean cross-entropy against targets, and the loss gradient of every
+weight. (One process for all files: importing torch takes seconds.)
 """
 import json
 import sys
@@ -26,7 +27,9 @@ def main(path):
     loss.backward()
     grads = {n: p.grad.reshape(-1).tolist() for n, p in model.named_parameters()}
     json.dump({"logits": logits.reshape(-1).tolist(), "loss": loss.item(), "grads": grads}, sys.stdout)
+    sys.stdout.write("\n")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    for path in sys.argv[1:]:
+        main(path)

@@ -25,8 +25,7 @@ test('two threads follow the one-thread loss curve (no dropout), up to rounding'
   one.forEach((l, i) => assert.ok(Math.abs(l - two[i]!) < 1e-4, `step ${i}: ${l} vs ${two[i]}`));
 });
 
-test('two threads are deterministic with dropout, for model weights and for a prefix', async () => {
-  assert.deepEqual(await curve(2, METHODS.full!, 0.2), await curve(2, METHODS.full!, 0.2));
+test('two threads are deterministic with dropout (here for a kv prefix)', async () => {
   assert.deepEqual(await curve(2, METHODS.prefix_kv!, 0.2), await curve(2, METHODS.prefix_kv!, 0.2));
 });
 
@@ -42,13 +41,13 @@ test('two threads resume bit-for-bit from a snapshot', async () => {
   t.dispose();
   const r = await createTrainer(opts, snap!);
   const again = [await r.step(reverseBatch(LAYOUT, 8, 2)), await r.step(reverseBatch(LAYOUT, 8, 3))];
+  // A batch smaller than the thread count still trains (the second thread sits this step out).
+  assert.ok(Number.isFinite(await r.step(reverseBatch(LAYOUT, 1, 1))));
   r.dispose();
   assert.deepEqual(again, losses.slice(2));
 });
 
-test('a batch smaller than the thread count still trains, and bad thread counts are refused', async () => {
-  const t = await createTrainer({ ...options(METHODS.full!), threads: 2 });
-  assert.ok(Number.isFinite(await t.step(reverseBatch(LAYOUT, 1, 1))));
-  t.dispose();
+test('bad thread counts are refused', async () => {
   await assert.rejects(createTrainer({ ...options(METHODS.full!), threads: 0 }), /threads must be a positive integer/);
+  await assert.rejects(createTrainer({ ...options(METHODS.full!), threads: 1.5 }), /threads must be a positive integer/);
 });

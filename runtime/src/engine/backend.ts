@@ -30,11 +30,20 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   let ok = false;
   // Production mode: no debug checks, and no console banners from the backends (the CLI owns stdout).
   tf.enableProdMode();
+  const before = {
+    uncaughtException: process.listeners('uncaughtException'),
+    unhandledRejection: process.listeners('unhandledRejection'),
+  };
   try {
     ok = await tf.setBackend(TFJS_NAME[name]);
     await tf.ready();
   } catch (err) {
     return `initialisation failed: ${oneLine(err)}`;
+  } finally {
+    // The wasm module (Emscripten) installs process handlers that rethrow every uncaught error, which makes
+    // Node print the module's whole minified source line; Node's own handling is the right one here.
+    for (const l of process.listeners('uncaughtException')) if (!before.uncaughtException.includes(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!before.unhandledRejection.includes(l)) process.removeListener('unhandledRejection', l);
   }
   if (!ok || tf.getBackend() !== TFJS_NAME[name]) return `initialisation failed (running backend is '${tf.getBackend()}')`;
   return null;

@@ -68,7 +68,7 @@ export interface EvalResult {
 }
 
 export interface AttentionRecord {
-  /** Full token sequence of the probe (reserve pads, input, greedy output up to the last decoding step). */
+  /** Token sequence the last decoding step reads, one per query: reserve (pads or prompt tokens), input, greedy output but the last. */
   tokens: number[];
   /** Number of prefix key positions in front of the content (kv prefix length), else 0. */
   prefixKeys: number;

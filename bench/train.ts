@@ -45,8 +45,8 @@ function randomBatch(rng: Rng): Batch {
   return { tokens, batch: BATCH };
 }
 
-/** Our steps/s on the running backend: warm-up, then at least minSteps steps and minSeconds. */
-async function measureOurs(width: number, threads: number, minSteps: number, minSeconds: number): Promise<number> {
+/** Our steps/s on the running backend: `warmup` steps, then at least minSteps steps and minSeconds. */
+async function measureOurs(width: number, threads: number, warmup: number, minSteps: number, minSeconds: number): Promise<number> {
   const schedule: ScheduleSpec = {
     steps: 0,
     batch: BATCH,
@@ -57,7 +57,7 @@ async function measureOurs(width: number, threads: number, minSteps: number, min
   const trainer = await createTrainer({ model: model(width), layout: LAYOUT, method: { kind: 'full' }, schedule, base: null, threads });
   const rng = new Rng(2);
   try {
-    for (let i = 0; i < 2; i++) await trainer.step(randomBatch(rng));
+    for (let i = 0; i < warmup; i++) await trainer.step(randomBatch(rng));
     let n = 0;
     const t0 = performance.now();
     while (n < minSteps || performance.now() - t0 < minSeconds * 1000) {
@@ -133,7 +133,7 @@ export default async function main(args: string[]): Promise<void> {
           await initBackend(c.backend);
           // The plain-JS cpu backend is far slower: one timed step is all it gets.
           const slow = c.backend === 'cpu';
-          add(`${width}/${c.label}`, await measureOurs(width, c.threads, slow ? 1 : 5, slow ? 0 : seconds));
+          add(`${width}/${c.label}`, await measureOurs(width, c.threads, slow ? 1 : 2, slow ? 1 : 5, slow ? 0 : seconds));
         }
         if (worker) add(`${width}/torch`, await worker.measure(width, 5, seconds));
       }

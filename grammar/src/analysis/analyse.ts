@@ -6,7 +6,7 @@ import { WORDS } from '../catalogue/words.js';
 import type { ParamDef } from '../catalogue/types.js';
 import { trainableParameters, type ParamCount } from '../params.js';
 import type { Block, BlockKind, Entry, ListValue, PtxFile, Range, Value } from '../syntax/ast.js';
-import { parse } from '../syntax/parse.js';
+import { parse, type ParseResult } from '../syntax/parse.js';
 import type {
   CompareSpec,
   DataSpec,
@@ -61,9 +61,10 @@ const KIND_OF_BLOCK: Record<BlockKind, RefKind | 'evaluate'> = {
   evaluate: 'evaluate',
 };
 
-export function analyse(text: string): Analysis {
+/** Analyses `text`; `parsed` may be passed when the caller already parsed this exact text. */
+export function analyse(text: string, parsed?: ParseResult): Analysis {
   try {
-    return new Analyser(text).run();
+    return new Analyser(text, parsed ?? parse(text)).run();
   } catch (err) {
     // A bug in the analysis must not take the editor or the CLI down: report it on the whole file.
     const parsed = parse(text);
@@ -107,8 +108,10 @@ class Analyser {
   private readonly blockNames = new Map<Block, string>();
   private readonly methods: MethodInfo[] = [];
 
-  constructor(private readonly text: string) {
-    const parsed = parse(text);
+  constructor(
+    private readonly text: string,
+    parsed: ParseResult,
+  ) {
     this.ast = parsed.ast;
     this.ctx = new AnalysisContext(text);
     for (const p of parsed.problems) this.ctx.report(p.code, p.range, p.message);

@@ -58,7 +58,7 @@ export function lossChart(series: readonly Series[], theme: Theme, opts: { width
     const yLo = log ? f(lo) - 0.05 : 0;
     const yHi = log ? f(hi) + 0.05 : hi * 1.05;
     const x = (s: number) => m.left + (s / maxStep) * pw;
-    const y = (v: number) => m.top + plotH - ((f(Math.max(v, lo)) - yLo) / (yHi - yLo || 1)) * plotH;
+    const y = (v: number) => m.top + plotH - ((f(log ? Math.max(v, lo) : v) - yLo) / (yHi - yLo || 1)) * plotH;
     const yTicks = log ? logTicks(lo, hi) : niceTicks(0, yHi, 5);
     for (const t of yTicks) {
       const yy = fixed(y(t));

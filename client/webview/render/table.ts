@@ -54,13 +54,14 @@ export function resultsTable(rows: ReadonlyArray<{ run: RunRecord; ev: EvalRecor
   }).join('');
   const body = sortRows(rows, sort)
     .map((r) => {
-      const cells = RESULT_COLUMNS.map((c) => `<td class="${c.numeric ? 'num' : ''}" data-col="${c.id}" data-value="${esc(c.value(r))}">${esc(c.text(r))}</td>`).join('');
+      // Compare runs have long names (`<compare>/<method with arguments>/seed<n>`): cut in the cell, whole in the tooltip.
+      const cells = RESULT_COLUMNS.map((c) => `<td class="${c.numeric ? 'num' : c.id === 'run' ? 'name' : ''}" data-col="${c.id}" data-value="${esc(c.value(r))}" title="${esc(c.text(r))}">${esc(c.text(r))}</td>`).join('');
       const att = withAttention.has(r.run.hash) ? `<button type="button" class="link" data-attention="${esc(r.run.hash)}" title="Show this run's attention">attention</button>` : '';
-      const stale = r.run.current ? '' : ' class="earlier" title="from an earlier version of the spec"';
+      const stale = r.run.current ? '' : ' class="earlier" title="not named by the spec as it is now (an earlier version, or another spec sharing the store)"';
       return `<tr${stale} data-run="${esc(r.run.hash)}" data-task="${esc(r.ev.task)}">${cells}<td>${att}</td></tr>`;
     })
     .join('');
-  return `<table class="results" data-table="runs"><thead><tr>${head}<th scope="col"><span class="sr">actions</span></th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="scroll"><table class="results" data-table="runs"><thead><tr>${head}<th scope="col"><span class="sr">actions</span></th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function pm(m: { mean: number; std: number }, n: number): string {
@@ -84,10 +85,10 @@ export function compareTables(summaries: readonly GroupSummary[]): string {
         )
         .join('');
       return (
-        `<h3>compare ${esc(compare)}</h3><table class="results compare" data-table="compare" data-compare="${esc(compare)}">` +
+        `<h3>compare ${esc(compare)}</h3><div class="scroll"><table class="results compare" data-table="compare" data-compare="${esc(compare)}">` +
         `<thead><tr><th scope="col">method</th><th scope="col">task</th><th scope="col" class="num">trainable params</th>` +
         `<th scope="col" class="num">exact match</th><th scope="col" class="num">per-token</th><th scope="col" class="num">seeds</th></tr></thead>` +
-        `<tbody>${rows}</tbody></table>`
+        `<tbody>${rows}</tbody></table></div>`
       );
     })
     .join('');

@@ -1,0 +1,137 @@
+// End to end in a real VS Code (code-server + Chromium) with the packaged extension: examples/quickstart.ptx
+// (steps and samples cut so it trains in seconds) — click Train, see the progress notification, wait for
+// the end, see the Results panel with the accuracy table; click Evaluate, see the Attention panel with heat
+// maps; then start a long training, cancel it from the notification midway, and check that the store
+// holds no partial result (the stopped run has only its sealed resume snapshot). Screenshots go to
+// test-artifacts/ (git-ignored). PTX_E2E_FULL=1 trains the real quickstart (about two minutes) instead,
+// which is how the README's screenshots are made.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { analyse } from '../../grammar/src/index.js';
+import { buildPlan } from '../../runtime/src/plan/plan.js';
+import { verifyEntry } from '../../runtime/src/store/entry.js';
+import { RunStore } from '../../runtime/src/store/run-store.js';
+import { e2eTools, openEditor, openFile, packageExtension, ROOT, type EditorSession } from './codeServer.js';
+
+const FULL = process.env['PTX_E2E_FULL'] === '1';
+
+function quickstart(): string {
+  const text = readFileSync(join(ROOT, 'examples', 'quickstart.ptx'), 'utf8');
+  if (FULL) return text;
+  return text.replace(/steps: 1500/, 'steps: 60').replace(/steps: 500/, 'steps: 40').replace(/samples: \d+/, 'samples: 64');
+}
+
+/** The same model trained far longer, so there is time to cancel it midway. */
+function longSpec(): string {
+  return quickstart().replace(/pretrain base \{/, 'pretrain long {').replace(/steps: \d+/, 'steps: 200000').replace(/compare[\s\S]*$/, '');
+}
+
+/** The webview frame (two iframes deep) whose view is `kind`, once it has rendered `selector`. */
+async function viewFrame(page: Page, kind: 'results' | 'attention', selector: string, timeout = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) {
+      try {
+        if ((await f.locator(`#app[data-view="${kind}"] main[data-view="${kind}"] ${selector}`).count()) > 0) return f;
+      } catch {
+        // a frame that navigated away meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no ${kind} panel showing ${selector} within ${timeout / 1000} s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function toast(page: Page, text: string | RegExp) {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+}
+
+test('runs from the editor: Train with progress, Results and Attention panels, cancel leaves no partial result', { timeout: FULL ? 900_000 : 480_000 }, async (t) => {
+  const tools = e2eTools(t);
+  if (!tools) return;
+  const out = mkdtempSync(join(tmpdir(), 'ptx-vsix-'));
+  let session: EditorSession | undefined;
+  try {
+    const vsix = packageExtension(out);
+    session = await openEditor({
+      tools,
+      vsix,
+      files: { 'quickstart.ptx': quickstart(), 'long.ptx': longSpec() },
+      settings: { 'ptx.backend': 'wasm', 'workbench.editor.enablePreview': false },
+    });
+    const { page, workspace } = session;
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await openFile(page, 'quickstart.ptx');
+
+    // Train the pretrain block from its lens: a progress notification, then the Results panel.
+    await editor.locator('.codelens-decoration a', { hasText: 'Train' }).first().click({ timeout: 60_000 });
+    await toast(page, /PTX: train base/).waitFor({ timeout: 60_000 });
+    await toast(page, /step \d+\/\d+ · loss/).waitFor({ timeout: 60_000 });
+    await session.screenshot('runs-1-progress');
+    await toast(page, /train base finished/).waitFor({ timeout: FULL ? 300_000 : 120_000 });
+    const results = await viewFrame(page, 'results', 'table.results tr[data-run] td[data-col="run"]');
+    const runCells = await results.locator('table[data-table="runs"] td[data-col="run"]').allInnerTexts();
+    assert.ok(runCells.includes('base'), `results rows: ${runCells.join(', ')}`);
+    const exact = Number(await results.locator('table[data-table="runs"] tr[data-task="asc"] td[data-col="exact"]').first().getAttribute('data-value'));
+    assert.ok(exact >= 0 && exact <= 1, `exact match ${exact}`);
+    assert.ok((await results.locator('svg[data-figure="loss"] polyline').count()) >= 1, 'a loss curve');
+    await session.screenshot('runs-2-results');
+
+    // Evaluate: trains the compare block's runs and records attention; the Attention panel opens.
+    await editor.locator('.codelens-decoration a', { hasText: 'Evaluate' }).first().click();
+    await toast(page, /evaluate .* finished/).waitFor({ timeout: FULL ? 600_000 : 180_000 });
+    const attention = await viewFrame(page, 'attention', 'svg[data-figure="attention"] rect.cell');
+    const cells = await attention.locator('svg[data-figure="attention"] rect.cell').count();
+    assert.ok(cells > 20, `${cells} heat-map cells`);
+    await attention.locator('svg[data-figure="attention"] g.head').first().click();
+    await attention.locator('svg[data-figure="zoom"] rect.cell').first().waitFor({ timeout: 10_000 });
+    await session.screenshot('runs-3-attention');
+    // The Results panel shares the editor group with Attention: bring it back to the front.
+    await page.locator('.tabs-container .tab', { hasText: 'PTX Results' }).first().click();
+    const table = await viewFrame(page, 'results', 'table[data-table="runs"] tr[data-run]');
+    const runs = new Set(await table.locator('table[data-table="runs"] td[data-col="run"]').allInnerTexts());
+    for (const name of ['base', 'desc_methods/full/seed0', 'desc_methods/prefix(length: 8)/seed0']) assert.ok(runs.has(name), `results rows: ${[...runs].join(', ')}`);
+
+    // A long training, cancelled from its notification midway.
+    await page.keyboard.press('Escape');
+    await openFile(page, 'long.ptx');
+    await page.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: 'Train' }).first().click({ timeout: 60_000 });
+    const progress = toast(page, /long: step \d+\/200000/);
+    await progress.waitFor({ timeout: 60_000 });
+    await progress.hover();
+    await progress.locator('a.monaco-button, .monaco-button', { hasText: 'Cancel' }).first().click();
+    await toast(page, /train long stopped/).waitFor({ timeout: 60_000 });
+    await session.screenshot('runs-4-cancelled');
+
+    // The store: every run folder is either a complete, verified entry or holds only the stopped run's
+    // sealed resume snapshot; the cancelled run itself has no result.
+    const store = new RunStore(join(workspace, '.ptx'));
+    const long = buildPlan(analyse(longSpec()).spec, { backend: 'wasm' }).runs.get('long')!;
+    assert.equal(store.runStatus(long.hash).state, 'missing', 'the cancelled run has no manifest');
+    const resume = store.loadResume(long.hash);
+    assert.ok(resume && resume.snapshot.step > 0 && resume.snapshot.step < 200000, `resume snapshot at step ${resume?.snapshot.step}`);
+    for (const hash of readdirSync(join(store.root, 'runs'))) {
+      const dir = store.runDir(hash);
+      if (hash === long.hash) {
+        assert.deepEqual(readdirSync(dir).sort(), ['resume'], `the stopped run folder holds only its snapshot`);
+        continue;
+      }
+      assert.equal(verifyEntry(dir).state, 'complete', `${hash} is complete`);
+      const evals = join(dir, 'evals');
+      if (existsSync(evals)) for (const e of readdirSync(evals)) assert.equal(verifyEntry(join(evals, e)).state, 'complete', `evaluation ${e}`);
+    }
+  } catch (err) {
+    if (session) {
+      await session.screenshot('runs-failure').catch(() => undefined);
+      throw new Error(`${err instanceof Error ? err.stack : String(err)}\n${session.extensionHostLog()}`);
+    }
+    throw err;
+  } finally {
+    await session?.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+});

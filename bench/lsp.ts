@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { CompletionList, Hover } from 'vscode-languageserver-protocol/node';
 import { analyseText } from '../grammar/src/index.js';
 import { LspClient } from '../tests/server/helpers.js';
+import { Rng } from '../runtime/src/data/rng.js';
 
 /** One experiment group (~30 lines) with names suffixed by `i`; repeated to reach the wanted size. */
 function group(i: number): string {
@@ -54,16 +55,8 @@ export function generateSpec(lines: number): string {
   return text;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform draws (mulberry32, the runtime's generator), so a failure replays exactly. */
+const rng = Rng.stream;
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

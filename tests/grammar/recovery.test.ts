@@ -5,22 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyse, parse, type Analysis } from '../../grammar/src/index.js';
+import { Rng } from '../../runtime/src/data/rng.js';
 
 const EXAMPLES = readdirSync('examples')
   .filter((f) => f.endsWith('.ptx'))
   .map((f) => [f, readFileSync(join('examples', f), 'utf8')] as const);
 
-/** A small seeded PRNG (mulberry32) so that failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform draws (mulberry32, the runtime's generator), so a failure replays exactly. */
+const rng = Rng.stream;
 
 function lineLengths(text: string): number[] {
   return text.split(/\r\n|\r|\n/).map((l) => l.length);

@@ -8,6 +8,7 @@ import { analyseText } from '../../grammar/src/index.js';
 import { formatText } from '../../grammar/src/services/format.js';
 import { ptxLexer } from '../../grammar/src/syntax/tokens.js';
 import { ROOT } from './helpers.js';
+import { Rng } from '../../runtime/src/data/rng.js';
 
 const examples = readdirSync(join(ROOT, 'examples'))
   .filter((f) => f.endsWith('.ptx'))
@@ -18,16 +19,8 @@ function images(text: string): string[] {
   return [...lexed.tokens, ...((lexed.groups['comments'] ?? []) as typeof lexed.tokens)].sort((a, b) => a.startOffset - b.startOffset).map((t) => t.image);
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform draws (mulberry32, the runtime's generator), so a failure replays exactly. */
+const rng = Rng.stream;
 
 test('examples: formatting is idempotent, keeps tokens and comments, and keeps the diagnostics', () => {
   assert.ok(examples.length >= 6);

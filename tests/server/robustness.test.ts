@@ -11,18 +11,10 @@ import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Position, Range } from 'vscode-languageserver-protocol/node';
 import { LspClient, ROOT } from './helpers.js';
+import { Rng } from '../../runtime/src/data/rng.js';
 
-/** mulberry32: a small seeded generator, so a failure replays exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform draws (mulberry32, the runtime's generator), so a failure replays exactly. */
+const rng = Rng.stream;
 
 const EXAMPLES = ['figure1', 'compose', 'double-histogram', 'elicit', 'translation', 'quickstart'].map((n) => readFileSync(join(ROOT, 'examples', `${n}.ptx`), 'utf8'));
 const FRAGMENTS = [

@@ -32,6 +32,12 @@ export class Rng {
     this.s = seed >>> 0;
   }
 
+  /** A bare `() => number` stream, for callers (tests, benchmarks) that only need uniform draws. */
+  static stream(seed: number): () => number {
+    const r = new Rng(seed);
+    return () => r.next();
+  }
+
   /** Continues a stream from a stored `state()`. */
   static fromState(state: number): Rng {
     return new Rng(state);

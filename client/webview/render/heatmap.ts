@@ -66,10 +66,10 @@ function headMap(
   if (o.labels) {
     const colour = (l: TokenLabel) => (l.region === 'output' ? theme.accent : l.region === 'input' ? theme.foreground : theme.muted);
     q.forEach((l, i) => {
-      svg += `<text class="qlabel" x="${mx - 4}" y="${my + i * c + c / 2}" dy="0.35em" text-anchor="end" font-size="${fs}" font-family="${esc(theme.monoFamily)}" fill="${colour(l)}"><title>${REGION_NAMES[l.region]} position ${i}</title>${esc(l.text)}</text>`;
+      svg += `<text class="qlabel" x="${mx - 4}" y="${my + i * c + c / 2}" dy="0.35em" text-anchor="end" font-size="${fs}" font-family="${esc(theme.monoFamily)}" fill="${colour(l)}" data-region="${REGION_NAMES[l.region]}">${esc(l.text)}</text>`;
     });
     k.forEach((l, j) => {
-      svg += `<text class="klabel" x="${mx + j * c + c / 2}" y="${my - 4}" text-anchor="middle" font-size="${fs}" font-family="${esc(theme.monoFamily)}" fill="${colour(l)}"><title>${REGION_NAMES[l.region]} key ${j}</title>${esc(l.text)}</text>`;
+      svg += `<text class="klabel" x="${mx + j * c + c / 2}" y="${my - 4}" text-anchor="middle" font-size="${fs}" font-family="${esc(theme.monoFamily)}" fill="${colour(l)}" data-region="${REGION_NAMES[l.region]}">${esc(l.text)}</text>`;
     });
   }
   let width = labelW + w;

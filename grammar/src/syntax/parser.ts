@@ -159,6 +159,8 @@ export class PtxParser extends EmbeddedActionsParser {
 
   // The body is attached to its block as soon as '{' is read and each entry as soon as its key is read.
   // Entries are parsed inline (no rule of their own): rule invocations dominate chevrotain's parse time.
+  private currentBody: Body | null = null;
+
   private body = this.RULE('body', (): Body | null => {
     const open = this.CONSUME(T.LCurly);
     const block = this.currentBlock;
@@ -170,27 +172,8 @@ export class PtxParser extends EmbeddedActionsParser {
         this.extend(block, body.range);
       }
     }
-    this.MANY(() => {
-      const key = ident(this.CONSUME(T.Word));
-      let entry: Entry | null = null;
-      if (key) {
-        entry = { key, value: null, range: key.range };
-        if (body) {
-          body.entries.push(entry);
-          body.range = span(body.range, key.range)!;
-          this.extend(block, key.range);
-        }
-      }
-      this.CONSUME(T.Colon);
-      const value = this.SUBRULE(this.value);
-      if (entry && value) {
-        entry.value = value;
-        entry.range = span(key!.range, value.range)!;
-        if (body) body.range = span(body.range, value.range)!;
-        this.extend(block, value.range);
-      }
-      this.OPTION(() => this.CONSUME(T.Comma));
-    });
+    this.currentBody = body;
+    this.MANY(this.entry);
     const close = this.CONSUME(T.RCurly);
     if (body && realToken(close)) {
       body.closed = true;
@@ -200,89 +183,143 @@ export class PtxParser extends EmbeddedActionsParser {
     return body;
   });
 
+  // One `key: value` entry, attached to the current body as soon as its key is read, so that recovery
+  // keeps it. Bodies do not nest, so one current body suffices.
+  private readonly entry = (): void => {
+    const body = this.currentBody;
+    const block = this.currentBlock;
+    const key = ident(this.CONSUME(T.Word));
+    let entry: Entry | null = null;
+    if (key) {
+      entry = { key, value: null, range: key.range };
+      if (body) {
+        body.entries.push(entry);
+        body.range = span(body.range, key.range)!;
+        this.extend(block, key.range);
+      }
+    }
+    this.CONSUME(T.Colon);
+    const value = this.SUBRULE(this.value);
+    if (entry && value) {
+      entry.value = value;
+      entry.range = span(key!.range, value.range)!;
+      if (body) body.range = span(body.range, value.range)!;
+      this.extend(block, value.range);
+    }
+    this.OPTION(this.optionalComma);
+  };
+
+  private readonly optionalComma = (): IToken => this.CONSUME(T.Comma);
+
+  // Hot rules allocate no closures per invocation: their sub-parsers are cached arrow functions and
+  // partial lists live on stacks on the parser (the profile showed closure and array garbage from
+  // per-call `OR([...])`, `MANY(() => …)` and `MANY_SEP({…})` as the largest cost after the lexer).
+  private readonly thenParts: Value[] = [];
+  private readonly listItems: Value[] = [];
+  private readonly callArgs: Arg[] = [];
+  private readonly incDepth = (): void => {
+    this.depth++;
+  };
+  private readonly decDepth = (): void => {
+    this.depth--;
+  };
+
   // primary ('then' primary)*
   public value = this.RULE('value', (): Value | null => {
     const first = this.SUBRULE(this.primary);
-    let parts: Value[] | undefined;
-    this.MANY(() => {
-      this.CONSUME(T.Then);
-      const next = this.SUBRULE2(this.primary);
-      parts ??= first ? [first] : [];
-      if (next) parts.push(next);
-    });
-    if (!parts) return first ?? null;
-    if (parts.length === 0) return null;
+    const mark = this.thenParts.length;
+    this.MANY(this.thenStep);
+    if (this.thenParts.length === mark) return first ?? null;
+    const rest = this.thenParts.splice(mark);
+    const parts = first ? [first, ...rest] : rest;
     return { kind: 'then', parts, range: span(parts[0]!.range, parts[parts.length - 1]!.range)! };
   });
 
-  private primary = this.RULE('primary', (): Value | null =>
-    this.OR([
-      {
-        ALT: (): Value | null => {
-          const lo = this.CONSUME(T.NumberLit);
-          const hi = this.OPTION(() => {
-            this.CONSUME(T.DotDot);
-            return this.CONSUME2(T.NumberLit);
-          });
-          if (!realToken(lo)) return null;
-          const loValue: NumberValue = { kind: 'number', value: Number(lo.image), text: lo.image, range: tokenRange(lo) };
-          if (hi === undefined) return loValue;
-          const hiValue: NumberValue | null = realToken(hi) ? { kind: 'number', value: Number(hi.image), text: hi.image, range: tokenRange(hi) } : null;
-          return { kind: 'range', lo: loValue, hi: hiValue, range: span(loValue.range, hiValue?.range)! };
-        },
-      },
-      { GATE: () => this.depth < MAX_NESTING, ALT: () => this.SUBRULE(this.list) },
-      {
-        // name | name(args), inline for speed.
-        ALT: (): Value | null => {
-          const nameToken = this.CONSUME(T.Identifier);
-          let args: Arg[] | null = null;
-          let argsRange: Range | null = null;
-          this.OPTION2(() => {
-            const open = this.CONSUME(T.LParen);
-            const list: Arg[] = [];
-            args = list;
-            this.ACTION(() => this.depth++);
-            this.MANY_SEP({
-              SEP: T.Comma,
-              DEF: () => {
-                const a = this.SUBRULE(this.arg);
-                if (a) list.push(a);
-              },
-            });
-            this.ACTION(() => this.depth--);
-            const close = this.CONSUME(T.RParen);
-            const start = realToken(open) ? tokenRange(open) : null;
-            const end = realToken(close) ? tokenRange(close) : list[list.length - 1]?.range;
-            argsRange = span(start, end);
-          });
-          const name = ident(nameToken);
-          if (!name) return null;
-          const call: CallValue = { kind: 'call', name, args, argsRange, range: span(name.range, argsRange) ?? name.range };
-          return call;
-        },
-      },
-    ]),
-  );
+  private readonly thenStep = (): void => {
+    this.CONSUME(T.Then);
+    const next = this.SUBRULE2(this.primary);
+    if (next) this.thenParts.push(next);
+  };
+
+  private readonly numberOrRange = (): Value | null => {
+    const lo = this.CONSUME(T.NumberLit);
+    const hi = this.OPTION(this.rangeEnd);
+    if (!realToken(lo)) return null;
+    const loValue: NumberValue = { kind: 'number', value: Number(lo.image), text: lo.image, range: tokenRange(lo) };
+    if (hi === undefined) return loValue;
+    const hiValue: NumberValue | null = realToken(hi) ? { kind: 'number', value: Number(hi.image), text: hi.image, range: tokenRange(hi) } : null;
+    return { kind: 'range', lo: loValue, hi: hiValue, range: span(loValue.range, hiValue?.range)! };
+  };
+
+  private readonly rangeEnd = (): IToken => {
+    this.CONSUME(T.DotDot);
+    return this.CONSUME2(T.NumberLit);
+  };
+
+  // name | name(args), inline in primary for speed.
+  private readonly call = (): Value | null => {
+    const nameToken = this.CONSUME(T.Identifier);
+    const parens = this.OPTION2(this.callParens);
+    const name = ident(nameToken);
+    if (!name) return null;
+    const args = parens ? parens.args : null;
+    const argsRange = parens ? parens.range : null;
+    const call: CallValue = { kind: 'call', name, args, argsRange, range: span(name.range, argsRange) ?? name.range };
+    return call;
+  };
+
+  private readonly callParens = (): { args: Arg[]; range: Range | null } => {
+    const open = this.CONSUME(T.LParen);
+    const mark = this.callArgs.length;
+    this.ACTION(this.incDepth);
+    this.MANY_SEP(this.argList);
+    this.ACTION(this.decDepth);
+    const close = this.CONSUME(T.RParen);
+    const args = this.callArgs.splice(mark);
+    const start = realToken(open) ? tokenRange(open) : null;
+    const end = realToken(close) ? tokenRange(close) : args[args.length - 1]?.range;
+    return { args, range: span(start, end) };
+  };
+
+  private readonly argList = {
+    SEP: T.Comma,
+    DEF: (): void => {
+      const a = this.SUBRULE(this.arg);
+      if (a) this.callArgs.push(a);
+    },
+  };
+
+  private readonly primaryAlternatives = [
+    { ALT: this.numberOrRange },
+    { GATE: (): boolean => this.depth < MAX_NESTING, ALT: (): Value | null => this.SUBRULE(this.list) },
+    { ALT: this.call },
+  ];
+
+  private primary = this.RULE('primary', (): Value | null => this.OR(this.primaryAlternatives));
 
   private list = this.RULE('list', (): ListValue | null => {
     const open = this.CONSUME(T.LSquare);
-    const items: Value[] = [];
-    this.ACTION(() => this.depth++);
-    this.MANY_SEP({
-      SEP: T.Comma,
-      DEF: () => {
-        const v = this.SUBRULE(this.value);
-        if (v) items.push(v);
-      },
-    });
-    this.OPTION(() => this.CONSUME2(T.Comma));
-    this.ACTION(() => this.depth--);
+    const mark = this.listItems.length;
+    this.ACTION(this.incDepth);
+    this.MANY_SEP(this.listItemList);
+    this.OPTION(this.trailingComma);
+    this.ACTION(this.decDepth);
     const close = this.CONSUME(T.RSquare);
+    const items = this.listItems.splice(mark);
     if (!realToken(open)) return null;
     const last = realToken(close) ? tokenRange(close) : items[items.length - 1]?.range;
     return { kind: 'list', items, range: span(tokenRange(open), last)! };
   });
+
+  private readonly listItemList = {
+    SEP: T.Comma,
+    DEF: (): void => {
+      const v = this.SUBRULE(this.value);
+      if (v) this.listItems.push(v);
+    },
+  };
+
+  private readonly trailingComma = (): IToken => this.CONSUME2(T.Comma);
 
   // [name ':'] value
   private arg = this.RULE('arg', (): Arg | null => {
@@ -306,6 +343,10 @@ export class PtxParser extends EmbeddedActionsParser {
   /** Load a token vector for a new parse; chevrotain parsers are reused across inputs. */
   public load(tokens: IToken[]): void {
     this.depth = 0;
+    this.thenParts.length = 0;
+    this.listItems.length = 0;
+    this.callArgs.length = 0;
+    this.currentBody = null;
     this.blocks = [];
     this.strays = [];
     this.currentBlock = null;

@@ -96,7 +96,8 @@ test('the theory warning names the missing skill and what the pretrained run has
   assert.match(d.message, /smallest value not yet written/);
   const titles = d.data!.fixes!.map((f) => f.title);
   assert.equal(titles.length, 3);
-  assert.match(titles[0]!, /^Switch to lora\(rank: 1\)/);
+  // A new pattern needs LoRA on the attention weights (query and key), not the paper's output/MLP default.
+  assert.match(titles[0]!, /^Switch to lora\(rank: 1, targets: \[query, key, value, output\]\)/);
   assert.match(titles[1]!, /full fine-tuning/);
   assert.match(titles[2]!, /Add desc to the tasks of pretraining run 'base'/);
   // Applying the LoRA fix removes the warning.

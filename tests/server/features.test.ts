@@ -171,10 +171,10 @@ compare c from p on hist { methods: [pre<|>fix(length: 12), lora(rank: 1)] }
   test('code actions: LoRA of the same budget removes the theory warning', async () => {
     const c = server();
     const src = `${BASE}finetune f from base on desc { method: «prefix(length: 1)» }\n`;
-    await expectCodeAction(c, src, /Switch to lora/, `${BASE}finetune f from base on desc { method: lora(rank: 1) }\n`);
+    await expectCodeAction(c, src, /Switch to lora/, `${BASE}finetune f from base on desc { method: lora(rank: 1, targets: [query, key, value, output]) }\n`);
     await expectCodeAction(c, src, /full fine-tuning/, `${BASE}finetune f from base on desc { method: full }\n`);
     await expectCodeAction(c, src, /Add desc to the tasks/, src.replace('tasks: [asc]', 'tasks: [asc, desc]'));
-    const fixed = c.open(`${BASE}finetune f from base on desc { method: lora(rank: 1) }\n`);
+    const fixed = c.open(`${BASE}finetune f from base on desc { method: lora(rank: 1, targets: [query, key, value, output]) }\n`);
     assert.deepEqual(await c.waitForDiagnostics(fixed, 1), []);
     c.close(fixed);
   });

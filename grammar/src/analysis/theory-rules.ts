@@ -8,7 +8,13 @@ import type { AnalysisContext } from './context.js';
 import type { Fix } from './diagnostics.js';
 import { methodText } from './values.js';
 
+/** The paper's LoRA targets: enough to add a value map (attention output and both MLP layers). */
 const DEFAULT_LORA_TARGETS: LoraTarget[] = ['output', 'mlp_in', 'mlp_out'];
+/**
+ * A new attention pattern lives in the query and key weights: in a one-layer model, LoRA on the output
+ * and MLP cannot move layer 0's pattern any more than a prefix can, so the suggestion adapts attention.
+ */
+const ATTENTION_LORA_TARGETS: LoraTarget[] = ['query', 'key', 'value', 'output'];
 
 const METHOD_NAME: Record<MethodSpec['kind'], string> = {
   full: 'full fine-tuning',
@@ -47,8 +53,9 @@ export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
   if (gap.missingPatterns.length === 0 && gap.missingMaps.length === 0) return;
 
   const budget = trainableParameters(input.method, input.model, input.vocab).total;
-  const rank = loraRankForBudget(Math.max(budget, 1), input.model, DEFAULT_LORA_TARGETS);
-  const lora: MethodSpec = { kind: 'lora', rank, alpha: 1, targets: DEFAULT_LORA_TARGETS };
+  const targets = gap.missingPatterns.length ? ATTENTION_LORA_TARGETS : DEFAULT_LORA_TARGETS;
+  const rank = loraRankForBudget(Math.max(budget, 1), input.model, targets);
+  const lora: MethodSpec = { kind: 'lora', rank, alpha: 1, targets };
   const loraCount = trainableParameters(lora, input.model, input.vocab).total;
   const full = trainableParameters({ kind: 'full' }, input.model, input.vocab).total;
   const loraText = methodText(lora, input.overrides);

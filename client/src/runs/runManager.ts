@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Panels } from '../panels/panels.js';
 import { LineSplitter, parseEvent, type RangeJson, type RunEvent } from './events.js';
+import { formatEta } from './format.js';
 import { spawnCli } from './process.js';
 
 export type RunCommand = 'train' | 'evaluate' | 'compare' | 'file';
@@ -31,14 +32,6 @@ interface ActiveRun {
 
 /** Exit codes of `ptx run` (runtime/src/commands/run.ts). */
 const STOPPED = new Set([130, 143]);
-
-export function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '';
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))}s left`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m${String(Math.round(seconds - 60 * m)).padStart(2, '0')}s left`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m left`;
-}
 
 export class RunManager implements vscode.Disposable {
   private readonly active = new Map<string, ActiveRun>();

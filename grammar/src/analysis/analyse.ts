@@ -350,13 +350,12 @@ class Analyser {
     const dropout = this.get<number>(b, 'dropout');
     const context = this.get<number>(b, 'context');
     const norm = this.get<'pre' | 'post'>(b, 'norm');
-    if (width === undefined || layers === undefined || heads === undefined || dropout === undefined || context === undefined || !norm) return;
+    // Checked as soon as both are known, even when another key of the block is wrong.
+    const headsOk = width === undefined || heads === undefined || width % heads === 0;
+    if (!headsOk) this.ctx.report('heads-divide-width', this.entryRange(b, 'heads'), `${heads} heads do not divide width ${width} (each head needs width / heads dimensions)`);
+    if (width === undefined || layers === undefined || heads === undefined || dropout === undefined || context === undefined || !norm || !headsOk) return;
     const mlp = this.get<number>(b, 'mlp') ?? (this.hasInvalid(b, 'mlp') ? undefined : 4 * width);
     if (mlp === undefined) return;
-    if (width % heads !== 0) {
-      this.ctx.report('heads-divide-width', this.entryRange(b, 'heads'), `${heads} heads do not divide width ${width} (each head needs width / heads dimensions)`);
-      return;
-    }
     this.spec.models.set(b.name.text, { name: b.name.text, layers, heads, width, mlp, dropout, context, norm });
   }
 

@@ -2,7 +2,8 @@
 // (steps and samples cut so it trains in seconds) — click Train, see the progress notification, wait for
 // the end, see the Results panel with the accuracy table; click Evaluate, see the Attention panel with heat
 // maps; then start a long training, cancel it from the notification midway, and check that the store
-// holds no partial result (the stopped run has only its sealed resume snapshot). Screenshots go to
+// holds no partial result (the stopped run has only its sealed resume snapshot); a spec with an error
+// fails with a button that opens it at the error; after a window reload the Results panel comes back. Screenshots go to
 // test-artifacts/ (git-ignored). PTX_E2E_FULL=1 trains the real quickstart (about two minutes) instead,
 // which is how the README's screenshots are made.
 import assert from 'node:assert/strict';
@@ -29,6 +30,13 @@ function quickstart(): string {
 function longSpec(): string {
   return quickstart().replace(/pretrain base \{/, 'pretrain long {').replace(/steps: \d+/, 'steps: 200000').replace(/compare[\s\S]*$/, '');
 }
+
+/** A spec whose pretrain names a task that does not exist: `ptx run` refuses it with that diagnostic. */
+const BROKEN = `data d { values: 0..5  length: 4  vocab: 8 }
+model m { layers: 1  heads: 1  width: 8  mlp: 16  dropout: 0  context: 12 }
+task asc = sort(ascending)
+pretrain base { model: m  data: d  tasks: [nope]  steps: 5  batch: 8  seed: 1  reserve: 1 }
+`;
 
 /** The webview frame (two iframes deep) whose view is `kind`, once it has rendered `selector`. */
 async function viewFrame(page: Page, kind: 'results' | 'attention', selector: string, timeout = 60_000): Promise<Frame> {
@@ -60,7 +68,7 @@ test('runs from the editor: Train with progress, Results and Attention panels, c
     session = await openEditor({
       tools,
       vsix,
-      files: { 'quickstart.ptx': quickstart(), 'long.ptx': longSpec() },
+      files: { 'quickstart.ptx': quickstart(), 'long.ptx': longSpec(), 'broken.ptx': BROKEN },
       settings: { 'ptx.backend': 'wasm', 'workbench.editor.enablePreview': false },
     });
     const { page, workspace } = session;
@@ -78,12 +86,12 @@ test('runs from the editor: Train with progress, Results and Attention panels, c
     assert.ok(runCells.includes('base'), `results rows: ${runCells.join(', ')}`);
     const exact = Number(await results.locator('table[data-table="runs"] tr[data-task="asc"] td[data-col="exact"]').first().getAttribute('data-value'));
     assert.ok(exact >= 0 && exact <= 1, `exact match ${exact}`);
-    assert.ok((await results.locator('svg[data-figure="loss"] polyline').count()) >= 1, 'a loss curve');
+    assert.ok((await results.locator('svg[data-figure="loss"] polyline[data-series]').count()) >= 1, 'a loss curve');
     await session.screenshot('runs-2-results');
 
     // Evaluate: trains the compare block's runs and records attention; the Attention panel opens.
     await editor.locator('.codelens-decoration a', { hasText: 'Evaluate' }).first().click();
-    await toast(page, /evaluate .* finished/).waitFor({ timeout: FULL ? 600_000 : 180_000 });
+    await toast(page, /evaluate.* finished/).waitFor({ timeout: FULL ? 600_000 : 180_000 });
     const attention = await viewFrame(page, 'attention', 'svg[data-figure="attention"] rect.cell');
     const cells = await attention.locator('svg[data-figure="attention"] rect.cell').count();
     assert.ok(cells > 20, `${cells} heat-map cells`);
@@ -95,6 +103,20 @@ test('runs from the editor: Train with progress, Results and Attention panels, c
     const table = await viewFrame(page, 'results', 'table[data-table="runs"] tr[data-run]');
     const runs = new Set(await table.locator('table[data-table="runs"] td[data-col="run"]').allInnerTexts());
     for (const name of ['base', 'desc_methods/full/seed0', 'desc_methods/prefix(length: 8)/seed0']) assert.ok(runs.has(name), `results rows: ${[...runs].join(', ')}`);
+
+    // Wider views for the README's pictures: no side bar, a larger window, the prefix run's attention.
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1680, height: 1050 });
+    await page.keyboard.press('Control+B');
+    await table.locator('table[data-table="runs"]').waitFor();
+    await session.screenshot('readme-results');
+    await page.locator('.tabs-container .tab', { hasText: 'PTX Attention' }).first().click();
+    const att2 = await viewFrame(page, 'attention', 'svg[data-figure="attention"] rect.cell');
+    const prefixOption = await att2.locator('#att-run option', { hasText: 'prefix' }).first().getAttribute('value');
+    await att2.locator('#att-run').selectOption(prefixOption!);
+    await att2.locator('svg[data-figure="change"]').waitFor();
+    await session.screenshot('readme-attention');
+    await page.keyboard.press('Control+B');
 
     // A long training, cancelled from its notification midway.
     await page.keyboard.press('Escape');
@@ -124,6 +146,22 @@ test('runs from the editor: Train with progress, Results and Attention panels, c
       const evals = join(dir, 'evals');
       if (existsSync(evals)) for (const e of readdirSync(evals)) assert.equal(verifyEntry(join(evals, e)).state, 'complete', `evaluation ${e}`);
     }
+
+    // A spec with an error: the run fails, and the error's button opens the spec at the error.
+    await page.keyboard.press('Escape');
+    await openFile(page, 'broken.ptx');
+    await page.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: 'Train' }).first().click({ timeout: 60_000 });
+    const failed = toast(page, /train base failed: .*nope/);
+    await failed.waitFor({ timeout: 60_000 });
+    await session.screenshot('runs-5-failed');
+    await failed.locator('.monaco-button', { hasText: 'Open Spec' }).first().click();
+    const errorLine = BROKEN.split('\n').findIndex((l) => l.includes('nope')) + 1;
+    await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${errorLine}, Col \\d+`) }).first().waitFor({ timeout: 20_000 });
+
+    // After a window reload the Results panel comes back (its serializer) and shows the store again.
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await viewFrame(page, 'results', 'table[data-table="runs"] tr[data-run]', 90_000);
   } catch (err) {
     if (session) {
       await session.screenshot('runs-failure').catch(() => undefined);

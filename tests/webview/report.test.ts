@@ -56,7 +56,7 @@ test('ptx report: one standalone HTML file that shows every stored run offline',
     const shown = new Set(await page.locator('table[data-table="runs"] tr[data-run]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run'))));
     assert.deepEqual([...shown].sort(), [...runDirs].sort(), 'every run in the store has rows');
     assert.equal(await page.locator('table[data-table="runs"] tr.earlier').count(), 3 * 2, 'the earlier version: 3 runs × 2 tasks');
-    assert.equal(await page.locator('svg[data-figure="loss"] polyline').count(), runDirs.length);
+    assert.equal(await page.locator('svg[data-figure="loss"] polyline[data-series]').count(), runDirs.length);
     await screenshot(page, 'report-results');
     await page.locator('button[data-tab="attention"]').click();
     const options = await page.locator('#att-run option').count();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ReportData, RunRecord } from '../../runtime/src/report/data.js';
 import { compareGroup, thinCurve } from '../../runtime/src/report/collect.js';
+import { smoothLosses } from '../../client/webview/render/curves.js';
 import { attentionEvals, compareSummaries, referenceEval, tableRows, tokenLabels, visible, visibleRuns } from '../../client/webview/render/select.js';
 import { mean, std } from '../../client/webview/render/stats.js';
 
@@ -75,4 +76,14 @@ test('loss curves are thinned to bucket means ending at the last step', () => {
   assert.equal(c.steps[99], 10_000);
   assert.ok(Math.abs(c.losses[0]! - mean(losses.slice(0, 100))) < 1e-12);
   assert.deepEqual(thinCurve([3, 2, 1]), { steps: [1, 2, 3], losses: [3, 2, 1] });
+});
+
+test('loss smoothing: debiased from the first step, constant curves unchanged, decades smoothed in log space', () => {
+  assert.deepEqual(smoothLosses([2, 2, 2, 2]).map((x) => Number(x.toFixed(12))), [2, 2, 2, 2]);
+  const noisy = Array.from({ length: 400 }, (_, i) => (i % 2 ? 0.5 : 2) * 10 ** (-i / 200));
+  const s = smoothLosses(noisy);
+  assert.equal(s[0], noisy[0]);
+  // Alternating ×2 / ×0.5 noise averages out to the geometric trend in the middle of the run.
+  const trend = (i: number) => 10 ** (-i / 200);
+  assert.ok(Math.abs(Math.log10(s[300]! / trend(300))) < 0.15, `${s[300]} vs ${trend(300)}`);
 });

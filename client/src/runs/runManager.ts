@@ -108,7 +108,9 @@ export class RunManager implements vscode.Disposable {
   async start(req: RunRequest): Promise<number | undefined> {
     if (!this.trusted()) return undefined;
     const key = `${req.uri.toString()}#${req.block ?? '*'}`;
-    const label = `${req.command === 'file' ? 'run' : req.command} ${req.block ?? path.basename(req.uri.fsPath)}`;
+    // An unnamed evaluate block is called `evaluate`: "evaluate", not "evaluate evaluate".
+    const verb = req.command === 'file' ? 'run' : req.command;
+    const label = req.block === verb ? verb : `${verb} ${req.block ?? path.basename(req.uri.fsPath)}`;
     if (this.active.has(key)) {
       void vscode.window.showInformationMessage(`PTX: ${label} is already running.`);
       return undefined;

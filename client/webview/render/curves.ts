@@ -25,6 +25,26 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
+/**
+ * Exponential moving average with TensorBoard's debiasing (the first points are not pulled towards 0),
+ * in log space for positive losses so a curve falling over decades is smoothed evenly.
+ */
+export function smoothLosses(losses: readonly number[], weight = Math.min(0.95, 1 - 8 / Math.max(16, losses.length))): number[] {
+  const out: number[] = [];
+  let acc = 0;
+  let norm = 0;
+  for (const l of losses) {
+    if (!(l > 0) || !Number.isFinite(l)) {
+      out.push(l);
+      continue;
+    }
+    acc = weight * acc + (1 - weight) * Math.log(l);
+    norm = weight * norm + (1 - weight);
+    out.push(Math.exp(acc / norm));
+  }
+  return out;
+}
+
 /** 1, 2 and 5 times each power of ten between lo and hi (just the powers when that is too many). */
 function logTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
@@ -76,10 +96,18 @@ export function lossChart(series: readonly Series[], theme: Theme, opts: { width
     series.forEach((s, i) => {
       const colour = theme.series[i % theme.series.length]!;
       const dash = DASHES[i % DASHES.length]!;
-      const pts: string[] = [];
-      for (let k = 0; k < s.steps.length; k++) if (Number.isFinite(s.losses[k]!)) pts.push(`${fixed(x(s.steps[k]!))},${fixed(y(s.losses[k]!))}`);
-      if (pts.length === 0) return;
-      body += `<polyline data-series="${esc(s.id)}" points="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="1.6"${dash ? ` stroke-dasharray="${dash}"` : ''} stroke-linejoin="round"/>`;
+      const line = (values: readonly number[]) => {
+        const pts: string[] = [];
+        for (let k = 0; k < s.steps.length; k++) if (Number.isFinite(values[k]!)) pts.push(`${fixed(x(s.steps[k]!))},${fixed(y(values[k]!))}`);
+        return pts;
+      };
+      const raw = line(s.losses);
+      if (raw.length === 0) return;
+      // Step losses are noisy (one batch each): the raw curve faint, a smoothed one on top.
+      const smooth = s.losses.length > 30 ? line(smoothLosses(s.losses)) : raw;
+      if (smooth !== raw) body += `<polyline class="raw" points="${raw.join(' ')}" fill="none" stroke="${colour}" stroke-width="1" opacity="0.22"/>`;
+      const pts = smooth;
+      body += `<polyline data-series="${esc(s.id)}" points="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="1.8"${dash ? ` stroke-dasharray="${dash}"` : ''} stroke-linejoin="round"/>`;
       if (s.live) {
         const [lx, ly] = pts[pts.length - 1]!.split(',');
         body += `<circle cx="${lx}" cy="${ly}" r="3.5" fill="${colour}"/>`;

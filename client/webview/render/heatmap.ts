@@ -131,7 +131,8 @@ export function attentionGrid(rec: AttentionRecord, labels: { queries: TokenLabe
     maxW = Math.max(maxW, x);
     y += rowH;
   }
-  const width = Math.max(maxW, 360);
+  // Wide enough for its title (about 7 px a character at 13 px) as well as for the maps.
+  const width = Math.max(maxW, 360, Math.ceil(opts.title.length * 7.2) + 12);
   body += colourBar(theme, rowHeadW, y + 4, 160);
   const height = y + 34;
   return (

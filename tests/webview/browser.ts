@@ -35,7 +35,7 @@ export async function openOffline(
   file: string,
   opts: { colorScheme?: 'light' | 'dark'; vars?: Record<string, string>; width?: number } = {},
 ): Promise<OfflinePage> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, colorScheme: opts.colorScheme ?? 'light', offline: true });
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, colorScheme: opts.colorScheme ?? 'light', offline: true, acceptDownloads: true });
   const outside: string[] = [];
   const errors: string[] = [];
   const own = 'file://' + file;

@@ -201,3 +201,30 @@ test('theme: VS Code variables set the page and the figures, light and dark; the
     assert.equal(await light.page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
     await light.close();
   }));
+
+test('export: a figure saved as SVG and as PNG (the report downloads it; the panel hands it to the editor)', { timeout: 60_000 }, (t) =>
+  withReport(t, async (browser, file) => {
+    const p = await openOffline(browser, file);
+    const { page } = p;
+    const fig = page.locator('figure[data-name="loss-curves"]');
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), fig.locator('button[data-export="svg"]').click()]);
+    assert.equal(svgDownload.suggestedFilename(), 'loss-curves.svg');
+    const svg = readFileSync((await svgDownload.path())!, 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]* data-figure="loss"/);
+    assert.equal((svg.match(/<polyline data-series=/g) ?? []).length, data.runs.filter((r) => r.current).length);
+    assert.doesNotMatch(svg, /var\(--/, 'colours are literal, so the file looks the same outside the page');
+
+    await page.locator('button[data-tab="attention"]').click();
+    const grid = page.locator('figure', { has: page.locator('svg[data-figure="attention"]') }).first();
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), grid.locator('button[data-export="png"]').click()]);
+    assert.match(pngDownload.suggestedFilename(), /^attention-.*\.png$/);
+    const png = readFileSync((await pngDownload.path())!);
+    assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+    // Twice the figure's size (crisp in documents).
+    const w = Number(await grid.locator('svg').getAttribute('width'));
+    const h = Number(await grid.locator('svg').getAttribute('height'));
+    assert.equal(png.readUInt32BE(16), 2 * w);
+    assert.equal(png.readUInt32BE(20), 2 * h);
+    assertClean(p);
+    await p.close();
+  }));

@@ -176,8 +176,8 @@ export class App {
         selected: zoomable ? this.state.attention.zoom : null,
       });
     let html = `<div class="picker"><label>run <select id="att-run">${options}</select></label> <span class="muted">${esc(run.method)} · ${esc(describeRun(run))}</span></div>`;
-    html += `<div class="side">${this.figure(`attention-${slug(run.name)}`, grid(ev, run, `${run.name} (${run.method})`, true), 'click a head to zoom · hover a cell for its value')}`;
-    if (ref && refRun) html += this.figure(`attention-${slug(refRun.name)}`, grid(ref, refRun, `${refRun.name}: the pretrained model`, false), 'the same probe before tuning');
+    html += `<div class="side">${this.figure(`attention-${slug(run.name)}`, grid(ev, run, run.name, true), 'click a head to zoom · hover a cell for its value')}`;
+    if (ref && refRun) html += this.figure(`attention-${slug(refRun.name)}`, grid(ref, refRun, `${refRun.name} (pretrained)`, false), 'the same probe before tuning');
     html += '</div>';
     if (!ref && run.kind === 'finetune') html += `<p class="note">The pretrained model's attention on this probe is not in the store: add the pretrained run to the evaluate block to see it side by side.</p>`;
     const z = this.state.attention.zoom;

@@ -1,9 +1,11 @@
 // Open documents and their analysis, computed once per document version and shared by every feature.
 // Closed documents have no snapshot: features answer requests about them with empty results.
+// Each open document keeps an IncrementalParser, so an edit re-parses only the blocks it touched.
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyseText, type Analysis } from '../../grammar/src/index.js';
 import { LineIndex } from '../../grammar/src/services/lineIndex.js';
+import { IncrementalParser } from '../../grammar/src/syntax/incremental.js';
 import { collectDeclarations, indexSymbols, type Declarations, type SymbolIndex } from '../../grammar/src/services/symbols.js';
 
 export class Snapshot {
@@ -16,12 +18,14 @@ export class Snapshot {
     readonly uri: string,
     readonly version: number,
     readonly text: string,
+    /** The document's parser (same result as a full parse, faster after small edits). */
+    private readonly parser: IncrementalParser = new IncrementalParser(),
   ) {
     this.lines = new LineIndex(text);
   }
 
   get analysis(): Analysis {
-    this.analysisCache ??= analyseText(this.text);
+    this.analysisCache ??= analyseText(this.text, this.parser.parse(this.text));
     return this.analysisCache;
   }
 
@@ -46,9 +50,13 @@ export class Snapshot {
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
   private readonly snapshots = new Map<string, Snapshot>();
+  private readonly parsers = new Map<string, IncrementalParser>();
 
   constructor() {
-    this.documents.onDidClose((e) => this.snapshots.delete(e.document.uri));
+    this.documents.onDidClose((e) => {
+      this.snapshots.delete(e.document.uri);
+      this.parsers.delete(e.document.uri);
+    });
   }
 
   /** The current version of an open document, or undefined when it is not open. */
@@ -57,7 +65,12 @@ export class DocumentStore {
     if (!doc) return undefined;
     const cached = this.snapshots.get(uri);
     if (cached && cached.version === doc.version) return cached;
-    const snap = new Snapshot(uri, doc.version, doc.getText());
+    let parser = this.parsers.get(uri);
+    if (!parser) {
+      parser = new IncrementalParser();
+      this.parsers.set(uri, parser);
+    }
+    const snap = new Snapshot(uri, doc.version, doc.getText(), parser);
     this.snapshots.set(uri, snap);
     return snap;
   }

@@ -1,0 +1,181 @@
+// The incremental parser gives exactly the full parse: for every example, and for seeded random edit
+// sequences on all examples concatenated, fed one edit after another to one IncrementalParser, the AST and
+// the problems deep-equal parse()'s, and the analysis of the incremental parse equals analyse(text).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyse, parse, type ParseResult } from '../../grammar/src/index.js';
+import { IncrementalParser } from '../../grammar/src/syntax/incremental.js';
+import { Rng } from '../../runtime/src/data/rng.js';
+
+const EXAMPLES = readdirSync('examples')
+  .filter((f) => f.endsWith('.ptx'))
+  .sort()
+  .map((f) => [f, readFileSync(join('examples', f), 'utf8')] as const);
+const ALL = EXAMPLES.map(([, t]) => t).join('\n');
+
+function assertSameParse(text: string, got: ParseResult, label: string): ParseResult {
+  const want = parse(text);
+  assert.deepStrictEqual(got.problems, want.problems, `${label}: problems`);
+  assert.deepStrictEqual(got.ast, want.ast, `${label}: ast`);
+  assert.deepStrictEqual(analyse(text, got).diagnostics, analyse(text).diagnostics, `${label}: diagnostics`);
+  return want;
+}
+
+/** Snippets a user types: block openers and closers, comment markers, whole blocks, line breaks, junk. */
+const INSERTS = [
+  '}',
+  '{',
+  '\n',
+  '\r\n',
+  '\r',
+  '/*',
+  '*/',
+  '// note\n',
+  '/* a\ndata q { values: 0..3 length: 2 vocab: 4 }\n*/',
+  ' then reverse',
+  ', ',
+  '7',
+  '..',
+  '@',
+  '\ndata extra { values: 0..3  length: 2  vocab: 5 }\n',
+  '\ntask extra_t = sort(ascending)\n',
+  'task dangling = ',
+  '\nmodel m2 {\n  layers: 1\n',
+  '\nevaluate [a, b] on [c] {\n  samples: 3\n}\n',
+  'data ',
+  '\ncompare',
+];
+
+type Edit = (text: string, r: () => number) => string;
+
+const pick = (r: () => number, n: number): number => Math.floor(r() * n);
+
+/** A line start chosen at random (edits at column 0 move chunk boundaries). */
+function lineStart(text: string, r: () => number): number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts[pick(r, starts.length)]!;
+}
+
+const EDITS: Edit[] = [
+  // Change a number, as when typing a value: the text usually stays clean (the incremental path).
+  (t, r) => {
+    const nums = [...t.matchAll(/\b\d+\b/g)];
+    if (nums.length === 0) return t;
+    const m = nums[pick(r, nums.length)]!;
+    return t.slice(0, m.index) + String(pick(r, 500)) + t.slice(m.index! + m[0].length);
+  },
+  // Rename a word (may break or fix references, never syntax unless it becomes a keyword).
+  (t, r) => {
+    const words = [...t.matchAll(/\b[a-z_]+\b/g)];
+    if (words.length === 0) return t;
+    const m = words[pick(r, words.length)]!;
+    const repl = ['data', 'model', 'task', 'from', 'on', 'then', 'x_' + pick(r, 9), m[0] + 'z'][pick(r, 8)]!;
+    return t.slice(0, m.index) + repl + t.slice(m.index! + m[0].length);
+  },
+  // Insert a snippet anywhere, or at a line start.
+  (t, r) => {
+    const at = r() < 0.5 ? pick(r, t.length + 1) : lineStart(t, r);
+    return t.slice(0, at) + INSERTS[pick(r, INSERTS.length)]! + t.slice(at);
+  },
+  // Delete a short range.
+  (t, r) => {
+    const at = pick(r, t.length + 1);
+    return t.slice(0, at) + t.slice(at + 1 + pick(r, 12));
+  },
+  // Delete, duplicate or move a whole line.
+  (t, r) => {
+    const lines = t.split('\n');
+    const i = pick(r, lines.length);
+    const op = pick(r, 3);
+    if (op === 0) lines.splice(i, 1);
+    else if (op === 1) lines.splice(i, 0, lines[i]!);
+    else lines.splice(pick(r, lines.length), 0, ...lines.splice(i, 1));
+    return lines.join('\n');
+  },
+  // Undo a break: paste back a line of the original text.
+  (t, r) => {
+    const src = ALL.split('\n');
+    const lines = t.split('\n');
+    lines.splice(pick(r, lines.length + 1), 0, src[pick(r, src.length)]!);
+    return lines.join('\n');
+  },
+  // Switch line endings of the whole document.
+  (t, r) => (r() < 0.5 ? t.replace(/\r?\n/g, '\r\n') : t.replace(/\r\n/g, '\n')),
+];
+
+test('every example and their concatenation parse incrementally exactly as in full', () => {
+  for (const [name, text] of [...EXAMPLES, ['all', ALL] as const]) {
+    const inc = new IncrementalParser();
+    assertSameParse(text, inc.parse(text), name);
+    assertSameParse(text, inc.parse(text), `${name} (cached)`);
+    assertSameParse(text.replace(/\n/g, '\r\n'), inc.parse(text.replace(/\n/g, '\r\n')), `${name} (CRLF)`);
+  }
+});
+
+test('300 seeded random edit sequences: every incremental parse equals the full parse', () => {
+  const SEQUENCES = 300;
+  const STEPS = 6;
+  let clean = 0;
+  let total = 0;
+  for (let seq = 0; seq < SEQUENCES; seq++) {
+    const r = Rng.stream(seq + 1);
+    const inc = new IncrementalParser();
+    let text = ALL;
+    inc.parse(text);
+    for (let step = 0; step < STEPS; step++) {
+      text = EDITS[pick(r, EDITS.length)]!(text, r);
+      const want = assertSameParse(text, inc.parse(text), `seed ${seq + 1} step ${step}`);
+      total++;
+      if (want.problems.length === 0) clean++;
+    }
+  }
+  // Both paths must be exercised: chunks combined (clean text) and the fallback (text with problems).
+  assert.ok(clean > total * 0.2 && clean < total * 0.9, `${clean} of ${total} edited texts were clean`);
+});
+
+test('the combined result never shares objects with the cache: mutating it changes no later parse', () => {
+  const inc = new IncrementalParser();
+  const first = inc.parse(ALL);
+  assert.equal(first.problems.length, 0);
+  for (const b of first.ast.blocks) {
+    b.range.start.line += 1000;
+    if (b.name) b.name.text = 'mutated';
+    b.body?.entries.splice(0);
+  }
+  first.ast.comments.splice(0);
+  assertSameParse(ALL, inc.parse(ALL), 'after mutating the previous result');
+});
+
+test('tokens of the incremental result are the full lexer tokens', () => {
+  const inc = new IncrementalParser();
+  const got = inc.parse(ALL).tokens.map((t) => [t.image, t.tokenType.name, t.startOffset, t.startLine, t.startColumn]);
+  const want = parse(ALL).tokens.map((t) => [t.image, t.tokenType.name, t.startOffset, t.startLine, t.startColumn]);
+  assert.ok(want.length > 100);
+  assert.deepStrictEqual(got, want);
+});
+
+test('only the chunks of the latest text stay cached', () => {
+  const inc = new IncrementalParser();
+  const blocks = parse(ALL).ast.blocks.length;
+  inc.parse(ALL);
+  // One chunk per block that starts a line, plus the leading one (comments before the first block).
+  assert.ok(inc.cachedChunks > blocks / 2 && inc.cachedChunks <= blocks + 1, `${inc.cachedChunks} chunks for ${blocks} blocks`);
+  const other = 'data d { values: 0..3  length: 2  vocab: 5 }\nmodel m { layers: 1 }\n';
+  assertSameParse(other, inc.parse(other), 'small text');
+  assert.equal(inc.cachedChunks, 2);
+  inc.parse('');
+  assert.equal(inc.cachedChunks, 1);
+});
+
+test('a block keyword line inside a block comment starts no chunk', () => {
+  // Were the commented-out line a chunk start, the first chunk would hold an unterminated comment and the
+  // parse would fall back to the full parser, keeping only that chunk cached.
+  const text = '/* old:\ndata q {\n*/\ndata z { values: 0..3  length: 2  vocab: 5 }\n// data w {\nmodel m { layers: 1 }\n';
+  const inc = new IncrementalParser();
+  const want = assertSameParse(text, inc.parse(text), 'commented-out block');
+  assert.equal(want.problems.length, 0);
+  assert.equal(inc.cachedChunks, 3);
+});

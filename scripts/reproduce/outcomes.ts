@@ -1,0 +1,122 @@
+// From the results of one spec to the rows of the comparison: the runs a row selects (every seed of a
+// compare method, or one named run), their exact match as mean ± std over seeds, the parameter count,
+// steps and training time, whether the issue's conclusion holds, and the layer-0 change of relative
+// attention measured on the probe for every tuned run.
+import type { Spec } from '../../grammar/src/spec.js';
+import { allFinetunes } from '../../runtime/src/plan/plan.js';
+import type { Claim, Direction, PaperRow, RowSelector } from './experiments.js';
+import type { SpecResult } from './run-spec.js';
+
+export interface RowOutcome {
+  row: PaperRow;
+  /** The selected runs' exact match, one per seed (sorted by seed). */
+  exact: number[];
+  perToken: number[];
+  seeds: number[];
+  mean: number;
+  std: number;
+  /** Method as written in the spec (e.g. `prefix(length: 8)`), or `pretrained`. */
+  method: string;
+  trainable: number;
+  steps: number;
+  /** Mean training seconds per run (as stored, so cached runs report when they were trained). */
+  trainSeconds: number;
+  /** null: no claim for this row. */
+  holds: boolean | null;
+}
+
+export interface AttentionChange {
+  run: string;
+  method: string;
+  task: string;
+  /** Largest |Δ| of relative attention over content positions per layer vs. the pretrained model. */
+  perLayer: number[];
+}
+
+export function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
+
+/** Sample standard deviation (n − 1); 0 for a single value. */
+export function std(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+export function claimHolds(claim: Claim, value: number): boolean {
+  return claim.op === '>=' ? value >= claim.value : value <= claim.value;
+}
+
+/** `<compare>/<method text>/seed<n>` → its parts, or null for a run that is not a compare run. */
+export function parseCompareRun(name: string): { compare: string; method: string; kind: string; seed: number } | null {
+  const m = /^([^/]+)\/(.+)\/seed(\d+)$/.exec(name);
+  if (!m) return null;
+  return { compare: m[1]!, method: m[2]!, kind: m[2]!.replace(/\(.*$/, ''), seed: Number(m[3]) };
+}
+
+function selects(sel: RowSelector, r: SpecResult): boolean {
+  if (r.task !== sel.task) return false;
+  if (sel.run !== undefined) return r.run === sel.run;
+  const c = parseCompareRun(r.run);
+  return c !== null && c.compare === sel.compare && c.kind === sel.method;
+}
+
+/** Results of one row, one per run (an evaluation repeated by several blocks counts once). */
+export function selectResults(sel: RowSelector, results: readonly SpecResult[]): SpecResult[] {
+  const byRun = new Map<string, SpecResult>();
+  for (const r of results) if (selects(sel, r) && !byRun.has(r.run)) byRun.set(r.run, r);
+  return [...byRun.values()].sort((a, b) => a.seed - b.seed);
+}
+
+export function rowOutcome(row: PaperRow, results: readonly SpecResult[], spec: Spec): RowOutcome {
+  const picked = selectResults(row.select, results);
+  if (picked.length === 0) throw new Error(`row ${row.id}: no result for ${JSON.stringify(row.select)}`);
+  const exact = picked.map((r) => r.exact);
+  const finetunes = allFinetunes(spec);
+  const first = picked[0]!;
+  const ft = finetunes.get(first.run);
+  const pre = spec.pretrains.get(first.run);
+  const steps = ft?.schedule.steps ?? pre?.schedule.steps ?? NaN;
+  const m = mean(exact);
+  return {
+    row,
+    exact,
+    perToken: picked.map((r) => r.perToken),
+    seeds: picked.map((r) => r.seed),
+    mean: m,
+    std: std(exact),
+    method: ft ? (parseCompareRun(first.run)?.method ?? ft.method.kind) : 'pretrained',
+    trainable: first.trainable,
+    steps,
+    trainSeconds: mean(picked.map((r) => r.trainSeconds)),
+    holds: row.claim ? claimHolds(row.claim, m) : null,
+  };
+}
+
+export function directionHolds(d: Direction, rows: ReadonlyMap<string, RowOutcome>): { holds: boolean; higher: number; lower: number } {
+  const hi = rows.get(d.higher);
+  const lo = rows.get(d.lower);
+  if (!hi || !lo) throw new Error(`direction '${d.text}': unknown row ${hi ? d.lower : d.higher}`);
+  return { holds: hi.mean - lo.mean >= d.margin, higher: hi.mean, lower: lo.mean };
+}
+
+/**
+ * The measured change of relative attention of every tuned run that recorded attention on a probe, from
+ * its evaluation on its own task when there is one (the probe's output is then the task's answer).
+ */
+export function attentionChanges(results: readonly SpecResult[], spec: Spec): AttentionChange[] {
+  const finetunes = allFinetunes(spec);
+  const chosen = new Map<string, SpecResult>();
+  for (const r of results) {
+    if (!r.attention?.relativeChange) continue;
+    const own = finetunes.get(r.run)?.task.name === r.task;
+    if (!chosen.has(r.run) || own) chosen.set(r.run, r);
+  }
+  return [...chosen.values()].map((r) => ({
+    run: r.run,
+    method: parseCompareRun(r.run)?.kind ?? finetunes.get(r.run)?.method.kind ?? 'finetune',
+    task: r.task,
+    perLayer: r.attention!.relativeChange!,
+  }));
+}

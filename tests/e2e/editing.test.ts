@@ -54,7 +54,7 @@ test('VS Code (code-server): squiggle, Problems, lens, hover, LoRA quick fix, co
       await page.keyboard.press('ArrowDown');
     }
     await page.keyboard.press('Enter');
-    await editor.locator('.view-lines .view-line', { hasText: /method:\slora\(rank:\s\d+\)/ }).first().waitFor({ timeout: 30_000 });
+    await editor.locator('.view-lines .view-line', { hasText: /method:\slora\(rank:\s\d+/ }).first().waitFor({ timeout: 30_000 });
     await editor.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: 30_000 });
     await problemRow.first().waitFor({ state: 'detached', timeout: 30_000 });
     await session.screenshot('editing-5-after-quick-fix');

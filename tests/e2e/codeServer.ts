@@ -63,6 +63,8 @@ export interface SessionOptions {
   files: Record<string, string>;
   /** Extra user settings. */
   settings?: Record<string, unknown>;
+  /** Keep VS Code's workspace trust on (the folder opens in restricted mode when not trusted). */
+  workspaceTrust?: boolean;
 }
 
 export async function openEditor(options: SessionOptions): Promise<EditorSession> {
@@ -98,7 +100,7 @@ export async function openEditor(options: SessionOptions): Promise<EditorSession
   const port = await freePort();
   const server: ChildProcess = spawn(
     options.tools.codeServer,
-    [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
+    [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', workspace],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let serverOutput = '';

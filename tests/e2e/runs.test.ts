@@ -109,13 +109,13 @@ test('runs from the editor: Train with progress, Results and Attention panels, c
     await page.setViewportSize({ width: 1680, height: 1050 });
     await page.keyboard.press('Control+B');
     await table.locator('table[data-table="runs"]').waitFor();
-    await session.screenshot('readme-results');
+    await session.screenshot(FULL ? 'readme-results' : 'runs-wide-results');
     await page.locator('.tabs-container .tab', { hasText: 'PTX Attention' }).first().click();
     const att2 = await viewFrame(page, 'attention', 'svg[data-figure="attention"] rect.cell');
     const prefixOption = await att2.locator('#att-run option', { hasText: 'prefix' }).first().getAttribute('value');
     await att2.locator('#att-run').selectOption(prefixOption!);
     await att2.locator('svg[data-figure="change"]').waitFor();
-    await session.screenshot('readme-attention');
+    await session.screenshot(FULL ? 'readme-attention' : 'runs-wide-attention');
     await page.keyboard.press('Control+B');
 
     // A long training, cancelled from its notification midway.

@@ -3,12 +3,12 @@
 // layout (reserved positions, input length) comes from its key, following a finetune's parent hashes to
 // the pretrain; "current" marks what the spec as it is now still names (same hash), so tables can leave
 // out results of earlier versions of a block.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MethodSpec, Spec } from '../../../grammar/src/spec.js';
 import type { BackendName } from '../engine/types.js';
 import { buildPlan } from '../plan/plan.js';
-import { loadEntry, verifyEntry } from '../store/entry.js';
+import { verifyEntry } from '../store/entry.js';
 import type { EvalInfo, RunInfo, RunMetrics } from '../store/records.js';
 import type { RunStore } from '../store/run-store.js';
 import { REPORT_FORMAT, type EvalRecord, type LossCurve, type MethodKind, type ReportData, type RunLayout, type RunRecord } from './data.js';
@@ -91,10 +91,11 @@ export function collectReport(store: RunStore, opts: { specName: string; spec: S
     const st = verifyEntry<RunInfo>(store.runDir(hash));
     if (st.state !== 'complete') continue;
     keys.set(hash, (st.manifest.key ?? {}) as RunKey);
-    // Only the loss curve is read: checkpoints can be large and the views do not need them.
-    const metrics = loadEntry<RunInfo>(store.runDir(hash)).files.get('metrics.json');
-    if (!metrics) continue;
-    loaded.push({ hash, info: st.manifest.info, written: st.manifest.written, metrics: JSON.parse(metrics.toString('utf8')) as RunMetrics });
+    // verifyEntry has just checked every file against the manifest; of them only the loss curve is read
+    // (checkpoints can be large and the views do not need them).
+    if (!st.manifest.files['metrics.json']) continue;
+    const metrics = JSON.parse(readFileSync(join(store.runDir(hash), 'metrics.json'), 'utf8')) as RunMetrics;
+    loaded.push({ hash, info: st.manifest.info, written: st.manifest.written, metrics });
   }
   const layoutOf = (hash: string, depth = 0): RunLayout | null => {
     const k = keys.get(hash);

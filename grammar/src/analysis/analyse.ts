@@ -426,7 +426,9 @@ class Analyser {
       if (!parent) return undefined; // reported when the reference was resolved
       if (parent.kind === 'pretrain') {
         const root = this.spec.pretrains.get(parentName);
-        return root ? { root, learned: [...root.tasks, ...learned] } : undefined;
+        // The pretrain's own task list when nothing was learned on the way: one array per root, so the
+        // skill sets computed from it are cached (see skillGap).
+        return root ? { root, learned: learned.length ? [...root.tasks, ...learned] : root.tasks } : undefined;
       }
       if (parent.kind !== 'finetune') return undefined;
       const m = this.get<MethodUse>(parent, 'method');

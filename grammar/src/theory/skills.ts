@@ -66,10 +66,16 @@ export interface SkillGap {
   available: Skill[];
 }
 
-/** Which skills of `target` none of the `pretrained` tasks has. */
+const haveCache = new WeakMap<readonly TaskSpec[], Map<string, Skill>>();
+
+/** Which skills of `target` none of the `pretrained` tasks has (the known skills are cached per list). */
 export function skillGap(target: TaskSpec, pretrained: readonly TaskSpec[]): SkillGap {
-  const have = new Map<string, Skill>();
-  for (const t of pretrained) for (const s of taskSkills(t)) if (!have.has(s.id)) have.set(s.id, s);
+  let have = haveCache.get(pretrained);
+  if (!have) {
+    have = new Map<string, Skill>();
+    for (const t of pretrained) for (const s of taskSkills(t)) if (!have.has(s.id)) have.set(s.id, s);
+    haveCache.set(pretrained, have);
+  }
   const need = taskSkills(target);
   return {
     missingPatterns: need.filter((s) => s.kind === 'pattern' && !have.has(s.id)),

@@ -64,11 +64,12 @@ class ViewPanel {
   private async onMessage(msg: ViewMessage): Promise<void> {
     switch (msg.type) {
       case 'ready': {
+        // A (re)loaded page: what was queued for it, and the store's data unless that is among it.
         this.ready = true;
         const queued = this.queue;
         this.queue = [];
-        if (queued.length === 0) await this.reload();
         for (const m of queued) void this.panel.webview.postMessage(m);
+        if (!queued.some((m) => m.type === 'data')) await this.reload();
         return;
       }
       case 'refresh':

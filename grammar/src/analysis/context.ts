@@ -3,6 +3,7 @@
 import type { Block, Position, Range } from '../syntax/ast.js';
 import { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode, type Fix } from './diagnostics.js';
 import { suggest } from './suggest.js';
+import { LineIndex } from '../services/lineIndex.js';
 
 export type RefKind = 'model' | 'data' | 'task' | 'run' | 'any';
 
@@ -20,18 +21,10 @@ export class AnalysisContext {
   readonly references: Reference[] = [];
   /** First declaration of each name (all blocks share one namespace). */
   readonly declarations = new Map<string, Block>();
-  private readonly lineStarts: number[];
+  private readonly lines: LineIndex;
 
   constructor(readonly text: string) {
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.lineStarts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.lineStarts.push(i + 1);
-      }
-    }
+    this.lines = new LineIndex(text);
   }
 
   report(code: DiagnosticCode, range: Range, message: string, fixes?: Fix[]): void {
@@ -66,8 +59,7 @@ export class AnalysisContext {
   }
 
   offsetAt(p: Position): number {
-    const start = this.lineStarts[Math.min(p.line, this.lineStarts.length - 1)] ?? 0;
-    return Math.min(start + p.character, this.text.length);
+    return this.lines.offsetAt(p);
   }
 
   textOf(r: Range): string {

@@ -19,6 +19,7 @@ import { NOTES } from './reproduce/notes.js';
 import { attentionChanges, directionHolds, rowOutcome } from './reproduce/outcomes.js';
 import { runSpec } from './reproduce/run-spec.js';
 import { theoryChecks } from './reproduce/theory.js';
+import { chooseTiming, loadTimings, timingOf, type Timing } from './reproduce/timing.js';
 
 interface Options {
   quick: boolean;
@@ -54,8 +55,8 @@ function parseArgs(argv: string[]): Options {
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-async function runExperiment(exp: Experiment, o: Options, store: string): Promise<ExperimentReport> {
-  const specFile = o.quick ? exp.quickSpec : exp.spec;
+async function runExperiment(exp: Experiment, o: Options, store: string, earlier: Timing | undefined): Promise<ExperimentReport> {
+  const specFile = o.quick ? exp.quickSpec! : exp.spec;
   const text = readFileSync(join(ROOT, specFile), 'utf8');
   const analysis = analyse(text);
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
@@ -66,12 +67,14 @@ async function runExperiment(exp: Experiment, o: Options, store: string): Promis
   const rows = exp.rows.map((row) => rowOutcome(row, run.results, analysis.spec));
   const byId = new Map(rows.map((r) => [r.row.id, r]));
   const directions = exp.directions.map((d) => ({ direction: d, ...directionHolds(d, byId) }));
+  const { timing, fromEarlier } = chooseTiming(timingOf(run, text, new Date().toISOString().slice(0, 10)), earlier);
   const report: ExperimentReport = {
     exp,
     specFile,
     spec: analysis.spec,
     run,
-    cpuSeconds: run.cpuSeconds,
+    timing,
+    timingFromEarlier: fromEarlier,
     rows,
     directions,
     changes: attentionChanges(run.results, analysis.spec),
@@ -92,9 +95,15 @@ async function main(): Promise<number> {
   const out = resolve(o.out ?? join(ROOT, o.quick ? 'test-artifacts/reproduce-quick.md' : 'docs/results.md'));
   const figuresDir = o.quick ? join(dirname(out), 'reproduce-quick-figures') : join(dirname(out), 'figures');
   try {
-    const chosen = EXPERIMENTS.filter((e) => o.only.length === 0 || o.only.includes(e.id));
+    const chosen = EXPERIMENTS.filter((e) => o.only.length === 0 || o.only.includes(e.id)).filter((e) => {
+      if (!o.quick || e.quickSpec) return true;
+      console.log(`${e.title}: skipped (no direction to show at CPU scale; see docs/results.md)`);
+      return false;
+    });
+    const jsonOut = out.replace(/\.md$/, '') + '.json';
+    const earlier = loadTimings(jsonOut);
     const reports: ExperimentReport[] = [];
-    for (const exp of chosen) reports.push(await runExperiment(exp, o, store));
+    for (const exp of chosen) reports.push(await runExperiment(exp, o, store, earlier.get(exp.id)));
 
     let figures: WrittenFigure[] = [];
     const fig = reports.find((r) => r.exp.id === FIGURE1.experiment);
@@ -118,8 +127,8 @@ async function main(): Promise<number> {
     );
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, md);
-    writeFileSync(out.replace(/\.md$/, '') + '.json', JSON.stringify(reports.map(({ exp, rows, directions, changes, theory, run }) => ({
-      id: exp.id, wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, backend: run.backend,
+    writeFileSync(jsonOut, JSON.stringify(reports.map(({ exp, rows, directions, changes, theory, run, timing }) => ({
+      id: exp.id, backend: run.backend, timing,
       rows: rows.map((r) => ({ id: r.row.id, exact: r.exact, mean: r.mean, std: r.std, trainable: r.trainable, steps: r.steps, holds: r.holds })),
       directions: directions.map((d) => ({ text: d.direction.text, holds: d.holds, higher: d.higher, lower: d.lower })),
       changes, theory,

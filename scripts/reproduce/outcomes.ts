@@ -31,6 +31,11 @@ export interface AttentionChange {
   task: string;
   /** Largest |Δ| of relative attention over content positions per layer vs. the pretrained model. */
   perLayer: number[];
+  /**
+   * Whether the method trains weights that make the layer-0 pattern (full fine-tuning, LoRA on the query or
+   * key matrices); LoRA on the value, output or MLP matrices leaves layer 0's pattern exactly as it was.
+   */
+  movesLayer0: boolean;
 }
 
 export function mean(xs: readonly number[]): number {
@@ -113,10 +118,14 @@ export function attentionChanges(results: readonly SpecResult[], spec: Spec): At
     const own = finetunes.get(r.run)?.task.name === r.task;
     if (!chosen.has(r.run) || own) chosen.set(r.run, r);
   }
-  return [...chosen.values()].map((r) => ({
-    run: r.run,
-    method: parseCompareRun(r.run)?.kind ?? finetunes.get(r.run)?.method.kind ?? 'finetune',
-    task: r.task,
-    perLayer: r.attention!.relativeChange!,
-  }));
+  return [...chosen.values()].map((r) => {
+    const m = finetunes.get(r.run)?.method;
+    return {
+      run: r.run,
+      method: parseCompareRun(r.run)?.kind ?? m?.kind ?? 'finetune',
+      task: r.task,
+      perLayer: r.attention!.relativeChange!,
+      movesLayer0: m?.kind === 'full' || (m?.kind === 'lora' && m.targets.some((t) => t === 'query' || t === 'key')),
+    };
+  });
 }

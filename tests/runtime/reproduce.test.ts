@@ -92,7 +92,11 @@ test('attention changes come from the run’s own task when it has one', () => {
     [result('desc_methods/full/seed0', 'asc', 0, 0, [0.3]), result('desc_methods/full/seed0', 'desc', 0.99, 0, [0.4]), result('base', 'asc', 1, 1, null)],
     spec,
   );
-  assert.deepEqual(changes, [{ run: 'desc_methods/full/seed0', method: 'full', task: 'desc', perLayer: [0.4] }]);
+  assert.deepEqual(changes, [{ run: 'desc_methods/full/seed0', method: 'full', task: 'desc', perLayer: [0.4], movesLayer0: true }]);
+  const lora = attentionChanges([result(`desc_methods/${LORA}/seed1`, 'desc', 0.9, 1, [0.5])], spec);
+  assert.equal(lora[0]!.movesLayer0, true, 'LoRA on query and key can move the layer-0 pattern');
+  const prefix = attentionChanges([result('desc_methods/prefix(length: 8)/seed1', 'desc', 0, 1, [1e-8])], spec);
+  assert.equal(prefix[0]!.movesLayer0, false);
 });
 
 test('every experiment names specs that analyse without errors and rows with known ids', () => {

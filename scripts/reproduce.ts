@@ -16,7 +16,7 @@ import { EXPERIMENTS, FIGURE1, type Experiment } from './reproduce/experiments.j
 import { writeFigures, type WrittenFigure } from './reproduce/figures.js';
 import { resultsMarkdown, secs, pct, type ExperimentReport } from './reproduce/markdown.js';
 import { NOTES } from './reproduce/notes.js';
-import { attentionChanges, directionHolds, rowOutcome } from './reproduce/outcomes.js';
+import { attentionChanges, directionHolds, rowOutcome, selectResults } from './reproduce/outcomes.js';
 import { runSpec } from './reproduce/run-spec.js';
 import { theoryChecks } from './reproduce/theory.js';
 import { chooseTiming, loadTimings, timingOf, type Timing } from './reproduce/timing.js';
@@ -64,7 +64,9 @@ async function runExperiment(exp: Experiment, o: Options, store: string, earlier
   console.log(`${exp.title}: ptx run ${specFile}`);
   const run = await runSpec(join(ROOT, specFile), { backend: o.backend, threads: o.threads, store, onLine: (l) => console.log(l) });
   if (run.exitCode !== 0 || run.errors.length) throw new Error(`${specFile}: ptx run exited ${run.exitCode}: ${run.errors.join('; ')}`);
-  const rows = exp.rows.map((row) => rowOutcome(row, run.results, analysis.spec));
+  // A quick spec may leave out a method that no direction needs (rows of it are then not reported).
+  const rowDefs = o.quick ? exp.rows.filter((row) => selectResults(row.select, run.results).length > 0) : exp.rows;
+  const rows = rowDefs.map((row) => rowOutcome(row, run.results, analysis.spec));
   const byId = new Map(rows.map((r) => [r.row.id, r]));
   const directions = exp.directions.map((d) => ({ direction: d, ...directionHolds(d, byId) }));
   const { timing, fromEarlier } = chooseTiming(timingOf(run, text, new Date().toISOString().slice(0, 10)), earlier);

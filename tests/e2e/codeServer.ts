@@ -67,6 +67,37 @@ export interface SessionOptions {
   workspaceTrust?: boolean;
 }
 
+/**
+ * One editor test's life: skip (or fail under CI) without the tools, package the extension, open
+ * code-server on `files`, run `body`; on failure save a `<name>-failure` screenshot and add the extension
+ * host's log to the error; always close the editor and remove the package.
+ */
+export async function withEditorSession(
+  t: TestContext,
+  name: string,
+  options: Omit<SessionOptions, 'tools' | 'vsix'>,
+  body: (session: EditorSession) => Promise<void>,
+): Promise<void> {
+  const tools = e2eTools(t);
+  if (!tools) return;
+  const out = mkdtempSync(join(tmpdir(), 'ptx-vsix-'));
+  let session: EditorSession | undefined;
+  try {
+    const vsix = packageExtension(out);
+    session = await openEditor({ ...options, tools, vsix });
+    await body(session);
+  } catch (err) {
+    if (session) {
+      await session.screenshot(`${name}-failure`).catch(() => undefined);
+      throw new Error(`${err instanceof Error ? err.stack : String(err)}\n${session.extensionHostLog()}`);
+    }
+    throw err;
+  } finally {
+    await session?.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 export async function openEditor(options: SessionOptions): Promise<EditorSession> {
   const scratch = mkdtempSync(join(tmpdir(), 'ptx-e2e-'));
   const workspace = join(scratch, 'workspace');

@@ -3,21 +3,14 @@
 // parameter count, the quick fix to LoRA applies and the warning goes, completion offers the methods.
 // Screenshots go to test-artifacts/ (git-ignored).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { e2eTools, openEditor, openFile, packageExtension, ROOT, type EditorSession } from './codeServer.js';
+import { openFile, ROOT, withEditorSession } from './codeServer.js';
 
 test('VS Code (code-server): squiggle, Problems, lens, hover, LoRA quick fix, completion', { timeout: 420_000 }, async (t) => {
-  const tools = e2eTools(t);
-  if (!tools) return;
-  const out = mkdtempSync(join(tmpdir(), 'ptx-vsix-'));
-  let session: EditorSession | undefined;
-  try {
-    const vsix = packageExtension(out);
-    const figure1 = readFileSync(join(ROOT, 'examples', 'figure1.ptx'), 'utf8');
-    session = await openEditor({ tools, vsix, files: { 'figure1.ptx': figure1 } });
+  const figure1 = readFileSync(join(ROOT, 'examples', 'figure1.ptx'), 'utf8');
+  await withEditorSession(t, 'editing', { files: { 'figure1.ptx': figure1 } }, async (session) => {
     const { page } = session;
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await openFile(page, 'figure1.ptx');
@@ -71,14 +64,5 @@ test('VS Code (code-server): squiggle, Problems, lens, hover, LoRA quick fix, co
     const labels = await suggest.allInnerTexts();
     for (const m of ['full', 'lora', 'prefix', 'soft_prompt', 'prompt']) assert.ok(labels.some((l) => l.includes(m)), `completion rows: ${labels.join(' | ')}`);
     await session.screenshot('editing-6-completion');
-  } catch (err) {
-    if (session) {
-      await session.screenshot('editing-failure').catch(() => undefined);
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${session.extensionHostLog()}`);
-    }
-    throw err;
-  } finally {
-    await session?.close();
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });

@@ -2,21 +2,14 @@
 // the extension still gives diagnostics and lenses, but a run is refused with an explanation, the status
 // bar says runs are off, and nothing is trained or written.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { e2eTools, openEditor, openFile, packageExtension, ROOT, type EditorSession } from './codeServer.js';
+import { openFile, ROOT, withEditorSession } from './codeServer.js';
 
 test('untrusted workspace: editing works, runs are disabled with an explanation', { timeout: 300_000 }, async (t) => {
-  const tools = e2eTools(t);
-  if (!tools) return;
-  const out = mkdtempSync(join(tmpdir(), 'ptx-vsix-'));
-  let session: EditorSession | undefined;
-  try {
-    const vsix = packageExtension(out);
-    const figure1 = readFileSync(join(ROOT, 'examples', 'figure1.ptx'), 'utf8');
-    session = await openEditor({ tools, vsix, files: { 'figure1.ptx': figure1 }, workspaceTrust: true, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' } });
+  const figure1 = readFileSync(join(ROOT, 'examples', 'figure1.ptx'), 'utf8');
+  await withEditorSession(t, 'runs-trust', { files: { 'figure1.ptx': figure1 }, workspaceTrust: true, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' } }, async (session) => {
     const { page, workspace } = session;
     // VS Code asks whether to trust the folder: no.
     const dontTrust = page.locator('.monaco-dialog-box .monaco-button', { hasText: /No, I don.t trust/ });
@@ -31,14 +24,5 @@ test('untrusted workspace: editing works, runs are disabled with an explanation'
     await session.screenshot('runs-trust-refused');
     await new Promise((r) => setTimeout(r, 2000));
     assert.ok(!existsSync(join(workspace, '.ptx')), 'nothing was trained or stored');
-  } catch (err) {
-    if (session) {
-      await session.screenshot('runs-trust-failure').catch(() => undefined);
-      throw new Error(`${err instanceof Error ? err.stack : String(err)}\n${session.extensionHostLog()}`);
-    }
-    throw err;
-  } finally {
-    await session?.close();
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });

@@ -7,8 +7,7 @@
 // test-artifacts/ (git-ignored). PTX_E2E_FULL=1 trains the real quickstart (about two minutes) instead,
 // which is how the README's screenshots are made.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -16,7 +15,7 @@ import { analyse } from '../../grammar/src/index.js';
 import { buildPlan } from '../../runtime/src/plan/plan.js';
 import { verifyEntry } from '../../runtime/src/store/entry.js';
 import { RunStore } from '../../runtime/src/store/run-store.js';
-import { e2eTools, openEditor, openFile, packageExtension, ROOT, type EditorSession } from './codeServer.js';
+import { openFile, ROOT, withEditorSession } from './codeServer.js';
 
 const FULL = process.env['PTX_E2E_FULL'] === '1';
 
@@ -59,18 +58,9 @@ function toast(page: Page, text: string | RegExp) {
 }
 
 test('runs from the editor: Train with progress, Results and Attention panels, cancel leaves no partial result', { timeout: FULL ? 900_000 : 480_000 }, async (t) => {
-  const tools = e2eTools(t);
-  if (!tools) return;
-  const out = mkdtempSync(join(tmpdir(), 'ptx-vsix-'));
-  let session: EditorSession | undefined;
-  try {
-    const vsix = packageExtension(out);
-    session = await openEditor({
-      tools,
-      vsix,
-      files: { 'quickstart.ptx': quickstart(), 'long.ptx': longSpec(), 'broken.ptx': BROKEN },
-      settings: { 'ptx.backend': 'wasm', 'workbench.editor.enablePreview': false },
-    });
+  const files = { 'quickstart.ptx': quickstart(), 'long.ptx': longSpec(), 'broken.ptx': BROKEN };
+  const settings = { 'ptx.backend': 'wasm', 'workbench.editor.enablePreview': false };
+  await withEditorSession(t, 'runs', { files, settings }, async (session) => {
     const { page, workspace } = session;
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await openFile(page, 'quickstart.ptx');
@@ -162,14 +152,5 @@ test('runs from the editor: Train with progress, Results and Attention panels, c
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await viewFrame(page, 'results', 'table[data-table="runs"] tr[data-run]', 90_000);
-  } catch (err) {
-    if (session) {
-      await session.screenshot('runs-failure').catch(() => undefined);
-      throw new Error(`${err instanceof Error ? err.stack : String(err)}\n${session.extensionHostLog()}`);
-    }
-    throw err;
-  } finally {
-    await session?.close();
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });

@@ -83,7 +83,7 @@ export function completionSite(text: string, offset: number, ast: PtxFile, lines
   const rel = wordStart - start;
   for (const c of (lexed.groups['comments'] ?? []) as IToken[]) {
     const kind = c.tokenType.name;
-    if (kind === 'UnterminatedComment' || (kind === 'LineComment' && c.endOffset! + 1 >= rel)) return none;
+    if (kind === 'UnterminatedComment' || (kind === 'LineComment' && c.startOffset + c.image.length >= rel)) return none;
   }
   const tokens = lexed.tokens;
 

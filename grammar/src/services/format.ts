@@ -74,7 +74,7 @@ export function formatText(text: string, options: FormatOptions = { indent: 2, u
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const name = t.tokenType.name;
-    const between = prev ? text.slice(prev.endOffset! + 1, t.startOffset) : '';
+    const between = prev ? text.slice(prev.startOffset + prev.image.length, t.startOffset) : '';
     const breaks = prev ? countNewlines(between) : 0;
     if (!prev || breaks > 0) {
       if (prev) {
@@ -84,7 +84,7 @@ export function formatText(text: string, options: FormatOptions = { indent: 2, u
       // A line that starts with closers is indented at the depth they return to.
       let depth = stack.length;
       for (let j = i; j < tokens.length && CLOSERS.has(tokens[j]!.tokenType.name) && depth > 0; j++) {
-        const before = j === i ? '' : text.slice(tokens[j - 1]!.endOffset! + 1, tokens[j]!.startOffset);
+        const before = j === i ? '' : text.slice(tokens[j - 1]!.startOffset + tokens[j - 1]!.image.length, tokens[j]!.startOffset);
         if (countNewlines(before) > 0) break;
         depth--;
       }

@@ -1,10 +1,11 @@
 // parse(text): tokens → CST → AST, with every lexing and parsing problem as a located error.
 // Never throws: any unexpected failure becomes an error on the whole text.
 import type { IRecognitionException, IToken } from 'chevrotain';
-import type { Comment, PtxFile, Range } from './ast.js';
+import type { Comment, Position, PtxFile, Range } from './ast.js';
 import type { FileResult } from './parser.js';
 import { getParser, realToken, tokenRange } from './parser.js';
-import { ptxLexer } from './tokens.js';
+import { LineStarts } from './lines.js';
+import { ptxLexer, RCurly, UnterminatedComment } from './tokens.js';
 
 export interface SyntaxProblem {
   code: 'unexpected-character' | 'syntax-error' | 'stray-token' | 'internal-error';
@@ -15,6 +16,7 @@ export interface SyntaxProblem {
 export interface ParseResult {
   ast: PtxFile;
   problems: SyntaxProblem[];
+  /** The lexer's tokens (comments excluded): type, image and start offset; no line or end fields. */
   tokens: IToken[];
 }
 
@@ -76,31 +78,47 @@ function messageFor(e: IRecognitionException): string {
   }
 }
 
-function endOfText(text: string): Range {
-  const lines = text.split(/\r\n|\r|\n/);
-  const pos = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
-  return { start: pos, end: pos };
+/**
+ * The range of a comment token, as the lexer used to report it when it tracked lines itself: a comment that
+ * ends with a line break ends before it on its last line, except that one with a single line break, at
+ * its end, ends on its first line just after the break.
+ */
+function commentRange(t: IToken, lines: LineStarts): Range {
+  const start = lines.position(t.startOffset);
+  const endOffset = t.startOffset + t.image.length;
+  const last = t.image.charCodeAt(t.image.length - 1);
+  if (last !== 10 && last !== 13) return { start, end: lines.position(endOffset) };
+  const breaks = lines.lineOf(endOffset) - start.line;
+  if (breaks === 1) return { start, end: { line: start.line, character: start.character + t.image.length } };
+  return { start, end: { line: start.line + breaks - 1, character: 1 } };
 }
 
-function problemRange(e: IRecognitionException, tokens: IToken[], text: string): Range {
-  if (realToken(e.token)) return tokenRange(e.token);
+function problemRange(e: IRecognitionException, tokens: IToken[], lines: LineStarts): Range {
+  if (realToken(e.token)) return tokenRange(e.token, lines);
   // At end of file: point just after the last real token.
   const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
   const last = prev && realToken(prev) ? prev : tokens[tokens.length - 1];
   if (last) {
-    const end = tokenRange(last).end;
+    const end = tokenRange(last, lines).end;
     return { start: end, end };
   }
-  return endOfText(text);
+  const end = lines.end();
+  return { start: end, end };
 }
 
 export function parse(text: string): ParseResult {
   try {
     return parseUnsafe(text);
   } catch (err) {
+    let end: Position;
+    try {
+      end = new LineStarts(text).end();
+    } catch {
+      end = { line: 0, character: 0 };
+    }
     return {
-      ast: { blocks: [], comments: [], range: endOfText(text) },
-      problems: [{ code: 'internal-error', message: `the parser failed: ${err instanceof Error ? err.message : String(err)}`, range: endOfText(text) }],
+      ast: { blocks: [], comments: [], range: { start: end, end } },
+      problems: [{ code: 'internal-error', message: `the parser failed: ${err instanceof Error ? err.message : String(err)}`, range: { start: end, end } }],
       tokens: [],
     };
   }
@@ -108,10 +126,10 @@ export function parse(text: string): ParseResult {
 
 function parseUnsafe(text: string): ParseResult {
   const lexed = ptxLexer.tokenize(text);
+  const lines = new LineStarts(text);
   const problems: SyntaxProblem[] = [];
   for (const e of lexed.errors) {
-    const line = (e.line ?? 1) - 1;
-    const character = (e.column ?? 1) - 1;
+    const { line, character } = lines.position(e.offset);
     const snippet = text.substr(e.offset, Math.min(e.length, 12));
     problems.push({
       code: 'unexpected-character',
@@ -120,25 +138,28 @@ function parseUnsafe(text: string): ParseResult {
     });
   }
   const commentTokens = (lexed.groups['comments'] ?? []) as IToken[];
-  const comments: Comment[] = commentTokens.map((t) => ({ text: t.image, range: tokenRange(t) }));
-  for (const t of commentTokens) {
-    if (t.tokenType.name === 'UnterminatedComment') {
-      const start = tokenRange(t).start;
+  const comments: Comment[] = new Array<Comment>(commentTokens.length);
+  for (let i = 0; i < commentTokens.length; i++) {
+    const t = commentTokens[i]!;
+    const range = commentRange(t, lines);
+    comments[i] = { text: t.image, range };
+    if (t.tokenType === UnterminatedComment) {
+      const start = range.start;
       problems.push({ code: 'syntax-error', message: "unterminated comment: '/*' has no closing '*/'", range: { start, end: { line: start.line, character: start.character + 2 } } });
     }
   }
   const parser = getParser();
-  parser.load(lexed.tokens);
+  parser.load(lexed.tokens, lines);
   parser.file();
   // Read the parser's partial results rather than the rule's return value: when recovery abandons the
   // top-level rule (an unfinished last block), the blocks before it must not vanish.
   const result: FileResult = parser.partial();
-  for (const e of parser.errors) problems.push({ code: 'syntax-error', message: messageFor(e), range: problemRange(e, lexed.tokens, text) });
-  const blocks = (result?.blocks ?? []).filter((b) => b !== null);
+  for (const e of parser.errors) problems.push({ code: 'syntax-error', message: messageFor(e), range: problemRange(e, lexed.tokens, lines) });
+  const blocks = result.blocks;
 
   // Stray tokens at the top level: one problem per run of consecutive stray tokens (a block between two
   // stray tokens ends the run).
-  const strays = (result?.strays ?? []).filter(realToken);
+  const strays = result.strays.filter(realToken);
   let bi = 0;
   let runStart: IToken | undefined;
   let runEnd: IToken | undefined;
@@ -147,36 +168,37 @@ function parseUnsafe(text: string): ParseResult {
     problems.push({
       code: 'stray-token',
       message: `unexpected ${describeToken(runStart)}: expected a block (data, model, task, pretrain, finetune, compare, evaluate)`,
-      range: { start: tokenRange(runStart).start, end: tokenRange(runEnd).end },
+      range: { start: tokenRange(runStart, lines).start, end: tokenRange(runEnd, lines).end },
     });
     runStart = runEnd = undefined;
   };
   for (const t of strays) {
     let blockBetween = false;
-    while (bi < blocks.length && before(blocks[bi]!.range.start, t)) {
-      if (runEnd && !before(blocks[bi]!.range.start, runEnd)) blockBetween = true;
+    while (bi < blocks.length && before(blocks[bi]!.range.start, t, lines)) {
+      if (runEnd && !before(blocks[bi]!.range.start, runEnd, lines)) blockBetween = true;
       bi++;
     }
     if (blockBetween) flush();
     // Recovery abandoned a block before its closing brace: the brace belongs to that block.
     const owner = bi > 0 ? blocks[bi - 1] : undefined;
-    if (t.tokenType.name === 'RCurly' && !runStart && owner?.body && !owner.body.closed) {
+    if (t.tokenType === RCurly && !runStart && owner?.body && !owner.body.closed) {
+      const end = tokenRange(t, lines).end;
       owner.body.closed = true;
-      owner.body.range = { start: owner.body.range.start, end: tokenRange(t).end };
-      owner.range = { start: owner.range.start, end: tokenRange(t).end };
+      owner.body.range = { start: owner.body.range.start, end };
+      owner.range = { start: owner.range.start, end };
       continue;
     }
     if (!runStart) runStart = t;
     runEnd = t;
   }
   flush();
-  const whole: Range = { start: { line: 0, character: 0 }, end: endOfText(text).end };
-  problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const whole: Range = { start: { line: 0, character: 0 }, end: lines.end() };
+  if (problems.length > 1) problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { ast: { blocks, comments, range: whole }, problems, tokens: lexed.tokens };
 }
 
 /** Whether a position comes before a token's start. */
-function before(p: { line: number; character: number }, t: IToken): boolean {
-  const line = (t.startLine ?? 1) - 1;
-  return p.line < line || (p.line === line && p.character < (t.startColumn ?? 1) - 1);
+function before(p: Position, t: IToken, lines: LineStarts): boolean {
+  const { line, character } = lines.position(t.startOffset);
+  return p.line < line || (p.line === line && p.character < character);
 }

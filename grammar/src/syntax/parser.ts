@@ -3,25 +3,25 @@
 // return null for parts the parser could not recover, and tokens the parser inserted during recovery
 // (which have no position) never reach the AST. parse.ts wraps it so that parsing never throws.
 import { EmbeddedActionsParser, type IToken } from 'chevrotain';
-import type { Arg, Block, BlockKind, Body, CallValue, Entry, Ident, ListValue, NumberValue, Range, Value } from './ast.js';
+import type { Arg, Block, BlockKind, Body, CallValue, Entry, Ident, ListValue, NumberValue, Position, Range, Value } from './ast.js';
+import type { LineStarts } from './lines.js';
 import * as T from './tokens.js';
 
 /** Lists and calls nest; beyond this depth the parser stops descending (a located error, not a stack overflow). */
 export const MAX_NESTING = 64;
 
 export function realToken(t: IToken | undefined): t is IToken {
-  return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset) && t.tokenType !== undefined && t.tokenType.name !== 'EOF';
+  // Tokens inserted by recovery and the EOF token have no offset (NaN).
+  return t !== undefined && t.startOffset >= 0 && t.isInsertedInRecovery !== true && t.tokenType !== undefined && t.tokenType.name !== 'EOF';
 }
 
-export function tokenRange(t: IToken): Range {
-  return {
-    start: { line: (t.startLine ?? 1) - 1, character: (t.startColumn ?? 1) - 1 },
-    end: { line: (t.endLine ?? 1) - 1, character: t.endColumn ?? 0 },
-  };
-}
-
-function ident(t: IToken | undefined): Ident | null {
-  return realToken(t) ? { kind: 'ident', text: t.image, range: tokenRange(t) } : null;
+/**
+ * The range of a token of the token vector (no line breaks inside: only comments span lines, and they are
+ * not in the vector). The lexer tracks offsets only; `lines` turns them into positions.
+ */
+export function tokenRange(t: IToken, lines: LineStarts): Range {
+  const start = lines.position(t.startOffset);
+  return { start, end: { line: start.line, character: start.character + t.image.length } };
 }
 
 function span(first: Range | null | undefined, last: Range | null | undefined): Range | null {
@@ -47,6 +47,8 @@ export interface FileResult {
 
 export class PtxParser extends EmbeddedActionsParser {
   private depth = 0;
+  /** Positions of the text being parsed (set by `load`). */
+  private lines!: LineStarts;
 
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3 });
@@ -56,47 +58,88 @@ export class PtxParser extends EmbeddedActionsParser {
   // Anything that cannot start a block is consumed one token at a time as a stray token, so that one bad
   // line at the top level does not hide the blocks after it.
   public file = this.RULE('file', (): FileResult => {
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.namedBlock) },
-        { ALT: () => this.SUBRULE(this.taskDecl) },
-        { ALT: () => this.SUBRULE(this.runBlock) },
-        { ALT: () => this.SUBRULE(this.evaluateBlock) },
-        { ALT: () => this.strays.push(this.CONSUME(T.Stray)) },
-      ]);
-    });
-    return { blocks: this.blocks, strays: this.strays };
+    this.MANY(this.topLevel);
+    return this.partial();
   });
+
+  private readonly topLevelAlternatives = [
+    { ALT: (): unknown => this.SUBRULE(this.namedBlock) },
+    { ALT: (): unknown => this.SUBRULE(this.taskDecl) },
+    { ALT: (): unknown => this.SUBRULE(this.runBlock) },
+    { ALT: (): unknown => this.SUBRULE(this.evaluateBlock) },
+    { ALT: (): unknown => this.strays.push(this.CONSUME(T.Stray)) },
+  ];
+
+  private readonly topLevel = (): void => {
+    this.OR(this.topLevelAlternatives);
+  };
 
   // Partial results live on the parser, not in rule return values: when recovery abandons a rule, what
   // it had built so far (a block with half its entries) is kept rather than lost.
   private blocks: Block[] = [];
   private strays: IToken[] = [];
   private currentBlock: Block | null = null;
+  // Where the current block and body end so far. Their ranges are written once, when the block or body
+  // is finished (or abandoned: at the next block and at the end), not re-spanned at every entry.
+  private blockEnd: Position | null = null;
+  private bodyEnd: Position | null = null;
+
+  private tokenRange(t: IToken): Range {
+    const start = this.lines.position(t.startOffset);
+    return { start, end: { line: start.line, character: start.character + t.image.length } };
+  }
+
+  private ident(t: IToken | undefined): Ident | null {
+    return realToken(t) ? { kind: 'ident', text: t.image, range: this.tokenRange(t) } : null;
+  }
 
   /** Starts a block as soon as its keyword and name are read, so that recovery cannot lose it. */
   private newBlock(kw: IToken, name: IToken | undefined): Block | null {
+    this.finishBlock();
     const kind = realToken(kw) ? KIND_OF[kw.tokenType.name] : undefined;
     if (!kind) {
       this.currentBlock = null;
       return null;
     }
-    const r = tokenRange(kw);
-    const b: Block = { kind, keywordRange: r, name: ident(name), from: null, target: null, runs: null, body: null, range: span(r, ident(name)?.range)! };
+    const r = this.tokenRange(kw);
+    const id = this.ident(name);
+    const b: Block = { kind, keywordRange: r, name: id, from: null, target: null, runs: null, body: null, range: id ? { start: r.start, end: id.range.end } : r };
     this.blocks.push(b);
     this.currentBlock = b;
     return b;
   }
 
+  /** The block now reaches to the end of `r`. */
   private extend(b: Block | null, r: Range | null | undefined): void {
-    if (b && r) b.range = span(b.range, r)!;
+    if (b && r) {
+      if (b === this.currentBlock) this.blockEnd = r.end;
+      else b.range = { start: b.range.start, end: r.end };
+    }
+  }
+
+  private finishBody(): void {
+    const body = this.currentBody;
+    if (body && this.bodyEnd) body.range = { start: body.range.start, end: this.bodyEnd };
+    this.currentBody = null;
+    this.bodyEnd = null;
+  }
+
+  private finishBlock(): void {
+    this.finishBody();
+    const b = this.currentBlock;
+    if (b && this.blockEnd) b.range = { start: b.range.start, end: this.blockEnd };
+    this.currentBlock = null;
+    this.blockEnd = null;
   }
 
   // data NAME { ... } | model NAME { ... } | pretrain NAME { ... }
   // Names are optional in the grammar so that a missing one is reported by the analysis, in its words.
+  private readonly namedBlockAlternatives = [{ ALT: (): IToken => this.CONSUME(T.Data) }, { ALT: (): IToken => this.CONSUME(T.Model) }, { ALT: (): IToken => this.CONSUME(T.Pretrain) }];
+  private readonly blockName = (): IToken => this.CONSUME(T.Identifier);
+
   private namedBlock = this.RULE('namedBlock', (): Block | null => {
-    const kw = this.OR([{ ALT: () => this.CONSUME(T.Data) }, { ALT: () => this.CONSUME(T.Model) }, { ALT: () => this.CONSUME(T.Pretrain) }]);
-    const name = this.OPTION(() => this.CONSUME(T.Identifier));
+    const kw = this.OR(this.namedBlockAlternatives);
+    const name = this.OPTION(this.blockName);
     const b = this.newBlock(kw, name);
     this.SUBRULE(this.body);
     return b;
@@ -105,7 +148,7 @@ export class PtxParser extends EmbeddedActionsParser {
   // task NAME = expr
   private taskDecl = this.RULE('taskDecl', (): Block | null => {
     const kw = this.CONSUME(T.Task);
-    const name = this.OPTION(() => this.CONSUME(T.Identifier));
+    const name = this.OPTION(this.blockName);
     const b = this.newBlock(kw, name);
     this.CONSUME(T.Equals);
     const value = this.SUBRULE(this.value);
@@ -117,12 +160,14 @@ export class PtxParser extends EmbeddedActionsParser {
   });
 
   // finetune NAME from RUN on TASK { ... } | compare NAME from RUN on TASK { ... }
+  private readonly runBlockAlternatives = [{ ALT: (): IToken => this.CONSUME(T.Finetune) }, { ALT: (): IToken => this.CONSUME(T.Compare) }];
+
   private runBlock = this.RULE('runBlock', (): Block | null => {
-    const kw = this.OR([{ ALT: () => this.CONSUME(T.Finetune) }, { ALT: () => this.CONSUME(T.Compare) }]);
-    const name = this.OPTION(() => this.CONSUME(T.Identifier));
+    const kw = this.OR(this.runBlockAlternatives);
+    const name = this.OPTION(this.blockName);
     const b = this.newBlock(kw, name);
     this.CONSUME(T.From);
-    const from = ident(this.CONSUME2(T.Identifier));
+    const from = this.ident(this.CONSUME2(T.Identifier));
     if (b && from) {
       b.from = from;
       this.extend(b, from.range);
@@ -140,7 +185,7 @@ export class PtxParser extends EmbeddedActionsParser {
   // evaluate [NAME] [runs] on [tasks] { ... }
   private evaluateBlock = this.RULE('evaluateBlock', (): Block | null => {
     const kw = this.CONSUME(T.Evaluate);
-    const name = this.OPTION(() => this.CONSUME(T.Identifier));
+    const name = this.OPTION(this.blockName);
     const b = this.newBlock(kw, name);
     const runs = this.SUBRULE(this.list);
     if (b && runs) {
@@ -162,11 +207,12 @@ export class PtxParser extends EmbeddedActionsParser {
   private currentBody: Body | null = null;
 
   private body = this.RULE('body', (): Body | null => {
+    this.finishBody();
     const open = this.CONSUME(T.LCurly);
     const block = this.currentBlock;
     let body: Body | null = null;
     if (realToken(open)) {
-      body = { entries: [], closed: false, range: tokenRange(open) };
+      body = { entries: [], closed: false, range: this.tokenRange(open) };
       if (block) {
         block.body = body;
         this.extend(block, body.range);
@@ -177,9 +223,11 @@ export class PtxParser extends EmbeddedActionsParser {
     const close = this.CONSUME(T.RCurly);
     if (body && realToken(close)) {
       body.closed = true;
-      body.range = span(body.range, tokenRange(close))!;
-      this.extend(block, body.range);
+      const end = this.tokenRange(close);
+      this.bodyEnd = end.end;
+      this.extend(block, end);
     }
+    this.finishBody();
     return body;
   });
 
@@ -188,13 +236,13 @@ export class PtxParser extends EmbeddedActionsParser {
   private readonly entry = (): void => {
     const body = this.currentBody;
     const block = this.currentBlock;
-    const key = ident(this.CONSUME(T.Word));
+    const key = this.ident(this.CONSUME(T.Word));
     let entry: Entry | null = null;
     if (key) {
       entry = { key, value: null, range: key.range };
       if (body) {
         body.entries.push(entry);
-        body.range = span(body.range, key.range)!;
+        this.bodyEnd = key.range.end;
         this.extend(block, key.range);
       }
     }
@@ -202,8 +250,8 @@ export class PtxParser extends EmbeddedActionsParser {
     const value = this.SUBRULE(this.value);
     if (entry && value) {
       entry.value = value;
-      entry.range = span(key!.range, value.range)!;
-      if (body) body.range = span(body.range, value.range)!;
+      entry.range = { start: key!.range.start, end: value.range.end };
+      if (body) this.bodyEnd = value.range.end;
       this.extend(block, value.range);
     }
     this.OPTION(this.optionalComma);
@@ -241,14 +289,18 @@ export class PtxParser extends EmbeddedActionsParser {
     if (next) this.thenParts.push(next);
   };
 
+  private number(t: IToken): NumberValue {
+    return { kind: 'number', value: Number(t.image), text: t.image, range: this.tokenRange(t) };
+  }
+
   private readonly numberOrRange = (): Value | null => {
     const lo = this.CONSUME(T.NumberLit);
     const hi = this.OPTION(this.rangeEnd);
     if (!realToken(lo)) return null;
-    const loValue: NumberValue = { kind: 'number', value: Number(lo.image), text: lo.image, range: tokenRange(lo) };
+    const loValue = this.number(lo);
     if (hi === undefined) return loValue;
-    const hiValue: NumberValue | null = realToken(hi) ? { kind: 'number', value: Number(hi.image), text: hi.image, range: tokenRange(hi) } : null;
-    return { kind: 'range', lo: loValue, hi: hiValue, range: span(loValue.range, hiValue?.range)! };
+    const hiValue: NumberValue | null = realToken(hi) ? this.number(hi) : null;
+    return { kind: 'range', lo: loValue, hi: hiValue, range: hiValue ? { start: loValue.range.start, end: hiValue.range.end } : loValue.range };
   };
 
   private readonly rangeEnd = (): IToken => {
@@ -259,16 +311,19 @@ export class PtxParser extends EmbeddedActionsParser {
   // name | name(args), inline in primary for speed.
   private readonly call = (): Value | null => {
     const nameToken = this.CONSUME(T.Identifier);
-    const parens = this.OPTION2(this.callParens);
-    const name = ident(nameToken);
+    const args = this.OPTION2(this.callParens);
+    const name = this.ident(nameToken);
     if (!name) return null;
-    const args = parens ? parens.args : null;
-    const argsRange = parens ? parens.range : null;
-    const call: CallValue = { kind: 'call', name, args, argsRange, range: span(name.range, argsRange) ?? name.range };
+    if (args === undefined) return { kind: 'call', name, args: null, argsRange: null, range: name.range };
+    const argsRange = this.parensRange;
+    const call: CallValue = { kind: 'call', name, args, argsRange, range: argsRange ? { start: name.range.start, end: argsRange.end } : name.range };
     return call;
   };
 
-  private readonly callParens = (): { args: Arg[]; range: Range | null } => {
+  /** The range of the parenthesised arguments `callParens` just read. */
+  private parensRange: Range | null = null;
+
+  private readonly callParens = (): Arg[] => {
     const open = this.CONSUME(T.LParen);
     const mark = this.callArgs.length;
     this.ACTION(this.incDepth);
@@ -276,9 +331,10 @@ export class PtxParser extends EmbeddedActionsParser {
     this.ACTION(this.decDepth);
     const close = this.CONSUME(T.RParen);
     const args = this.callArgs.splice(mark);
-    const start = realToken(open) ? tokenRange(open) : null;
-    const end = realToken(close) ? tokenRange(close) : args[args.length - 1]?.range;
-    return { args, range: span(start, end) };
+    const start = realToken(open) ? this.tokenRange(open) : null;
+    const end = realToken(close) ? this.tokenRange(close) : args[args.length - 1]?.range;
+    this.parensRange = span(start, end);
+    return args;
   };
 
   private readonly argList = {
@@ -307,8 +363,9 @@ export class PtxParser extends EmbeddedActionsParser {
     const close = this.CONSUME(T.RSquare);
     const items = this.listItems.splice(mark);
     if (!realToken(open)) return null;
-    const last = realToken(close) ? tokenRange(close) : items[items.length - 1]?.range;
-    return { kind: 'list', items, range: span(tokenRange(open), last)! };
+    const first = this.tokenRange(open);
+    const last = realToken(close) ? this.tokenRange(close) : items[items.length - 1]?.range;
+    return { kind: 'list', items, range: span(first, last)! };
   });
 
   private readonly listItemList = {
@@ -322,14 +379,16 @@ export class PtxParser extends EmbeddedActionsParser {
   private readonly trailingComma = (): IToken => this.CONSUME2(T.Comma);
 
   // [name ':'] value
+  private readonly argKey = (): IToken => {
+    const k = this.CONSUME(T.Word);
+    this.CONSUME(T.Colon);
+    return k;
+  };
+
   private arg = this.RULE('arg', (): Arg | null => {
-    const keyToken = this.OPTION(() => {
-      const k = this.CONSUME(T.Word);
-      this.CONSUME(T.Colon);
-      return k;
-    });
+    const keyToken = this.OPTION(this.argKey);
     const value = this.SUBRULE(this.value);
-    const key = ident(keyToken);
+    const key = this.ident(keyToken);
     const range = span(key?.range, value?.range);
     if (!range) return null;
     return { key, value: value ?? null, range };
@@ -337,11 +396,12 @@ export class PtxParser extends EmbeddedActionsParser {
 
   /** Blocks and stray tokens read so far: complete even when recovery abandoned the `file` rule itself. */
   public partial(): FileResult {
+    this.finishBlock();
     return { blocks: this.blocks, strays: this.strays };
   }
 
   /** Load a token vector for a new parse; chevrotain parsers are reused across inputs. */
-  public load(tokens: IToken[]): void {
+  public load(tokens: IToken[], lines: LineStarts): void {
     this.depth = 0;
     this.thenParts.length = 0;
     this.listItems.length = 0;
@@ -350,6 +410,10 @@ export class PtxParser extends EmbeddedActionsParser {
     this.blocks = [];
     this.strays = [];
     this.currentBlock = null;
+    this.blockEnd = null;
+    this.bodyEnd = null;
+    this.parensRange = null;
+    this.lines = lines;
     this.input = tokens;
   }
 }

@@ -68,7 +68,10 @@ export const ALL_TOKENS: TokenType[] = [
   Equals,
 ];
 
+// Offsets only: tracking lines made the lexer scan every run of whitespace for line breaks and build tokens
+// twice the size, for positions the parser computes from offsets anyway (lines.ts). Tokens carry `image`,
+// `startOffset` and their type; a token ends at `startOffset + image.length`.
 export const ptxLexer = new Lexer(ALL_TOKENS, {
-  positionTracking: 'full',
+  positionTracking: 'onlyOffset',
   ensureOptimizations: true,
 });

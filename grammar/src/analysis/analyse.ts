@@ -7,19 +7,20 @@ import type { ParamDef } from '../catalogue/types.js';
 import { trainableParameters, type ParamCount } from '../params.js';
 import type { Block, BlockKind, Entry, ListValue, PtxFile, Range, Value } from '../syntax/ast.js';
 import { parse, type ParseResult } from '../syntax/parse.js';
-import type {
-  CompareSpec,
-  DataSpec,
-  EvaluateSpec,
-  FinetuneSpec,
-  MethodSpec,
-  ModelSpec,
-  OptimizerSpec,
-  PretrainSpec,
-  ScheduleSpec,
-  Spec,
-  TaskSpec,
-  TaskStep,
+import {
+  CONTEXT_METHODS,
+  type CompareSpec,
+  type DataSpec,
+  type EvaluateSpec,
+  type FinetuneSpec,
+  type MethodSpec,
+  type ModelSpec,
+  type OptimizerSpec,
+  type PretrainSpec,
+  type ScheduleSpec,
+  type Spec,
+  type TaskSpec,
+  type TaskStep,
 } from '../spec.js';
 import { checkInputsFitVocab, checkLoraRank, checkReserve, checkSequenceFits, checkTaskOnData } from './checks.js';
 import { AnalysisContext, type Reference, type RefKind } from './context.js';
@@ -92,19 +93,68 @@ function emptySpec(): Spec {
   return { data: new Map(), models: new Map(), tasks: new Map(), pretrains: new Map(), finetunes: new Map(), compares: new Map(), evaluates: new Map() };
 }
 
-/** Values of one block's entries, evaluated against the block's keys. */
-type Values = Map<string, { value: unknown; entry: Entry }>;
+/** A block kind's keys with their positions: per-block values are arrays indexed by key position. */
+interface KeyTable {
+  keys: readonly ParamDef[];
+  index: Map<string, number>;
+  /** Positions of the required keys, in catalogue order. */
+  required: number[];
+}
 
-let defaultCache: Map<string, unknown> | undefined;
+const keyTables = new Map<BlockKind, KeyTable | null>();
+
+function keyTable(kind: BlockKind): KeyTable | null {
+  let t = keyTables.get(kind);
+  if (t === undefined) {
+    const def = findBlock(kind);
+    t = def ? { keys: def.keys, index: new Map(def.keys.map((k, i) => [k.name, i])), required: def.keys.flatMap((k, i) => (k.required ? [i] : [])) } : null;
+    keyTables.set(kind, t);
+  }
+  return t;
+}
+
+/** Shared by blocks without keys (tasks): never written, there is no key position to write. */
+const NO_ENTRIES: never[] = [];
+
+/** What the analysis knows about one block: its entries' values (by key position) and derived results. */
+class BlockState {
+  /** The first entry of each key (undefined when the key is not written). */
+  readonly entries: Array<Entry | undefined>;
+  /** The evaluated value of each written key (undefined when it is unusable). */
+  readonly values: unknown[];
+  /** task blocks: resolution state (see resolveTask). */
+  taskState: 0 | 1 | 2 = 0;
+  taskSteps: TaskStep[] | undefined = undefined;
+  /** Run blocks: the block part of the schedule, once computed. */
+  scheduleDone = false;
+  baseSchedule: ScheduleSpec | undefined = undefined;
+  /** pretrain blocks: where `, task` goes in the tasks list (computed once, shared by the fixes). */
+  tasksEnd: Range | null | undefined = undefined;
+
+  constructor(readonly table: KeyTable | null) {
+    const n = table ? table.keys.length : 0;
+    this.entries = n ? new Array<Entry | undefined>(n).fill(undefined) : NO_ENTRIES;
+    this.values = n ? new Array<unknown>(n).fill(undefined) : NO_ENTRIES;
+  }
+
+  entry(key: string): Entry | undefined {
+    const i = this.table?.index.get(key);
+    return i === undefined ? undefined : this.entries[i];
+  }
+}
+
+
+/** Evaluated defaults of catalogue keys (written in the language itself, so evaluated once). */
+const defaultCache = new Map<ParamDef, unknown>();
 
 class Analyser {
   private readonly ctx: AnalysisContext;
   private readonly ast: PtxFile;
   private readonly spec = emptySpec();
   private readonly ev: Evaluator;
-  private readonly taskMemo = new Map<string, TaskStep[] | undefined>();
-  private readonly taskVisiting = new Set<string>();
-  private readonly blockValues = new Map<Block, Values>();
+  private readonly states = new Map<Block, BlockState>();
+  /** Parameter counts by the values they depend on: groups of a spec repeat the same models and methods. */
+  private readonly counts = new Map<string, ParamCount>();
   private readonly blockNames = new Map<Block, string>();
   private readonly methods: MethodInfo[] = [];
 
@@ -131,7 +181,8 @@ class Analyser {
 
   run(): Analysis {
     this.declare();
-    for (const b of this.ast.blocks) this.blockValues.set(b, this.checkBody(b));
+    for (const b of this.ast.blocks) this.states.set(b, new BlockState(keyTable(b.kind)));
+    for (const b of this.ast.blocks) this.checkBody(b, this.states.get(b)!);
     for (const b of this.ast.blocks) if (b.kind === 'task' && b.name) this.resolveTask(b.name.text, null);
     for (const b of this.ast.blocks) if (b.kind === 'data') this.buildData(b);
     for (const b of this.ast.blocks) if (b.kind === 'model') this.buildModel(b);
@@ -180,26 +231,29 @@ class Analyser {
 
   // ---- bodies ------------------------------------------------------------------------------------
 
-  private checkBody(b: Block): Values {
-    const values: Values = new Map();
-    const def = findBlock(b.kind);
-    if (!def || !b.body) return values;
-    for (const entry of b.body.entries) {
-      const key = def.keys.find((k) => k.name === entry.key.text);
-      if (!key) {
-        const candidates = def.keys.map((k) => k.name).filter((n) => !b.body!.entries.some((e) => e.key.text === n));
+  private checkBody(b: Block, state: BlockState): void {
+    const table = state.table;
+    if (!table || !b.body) return;
+    const entries = b.body.entries;
+    for (const entry of entries) {
+      const i = table.index.get(entry.key.text);
+      if (i === undefined) {
+        const candidates = table.keys.map((k) => k.name).filter((n) => !entries.some((e) => e.key.text === n));
         this.ctx.reportUnknown('unknown-key', entry.key.range, `key of ${b.kind}`, entry.key.text, candidates);
         continue;
       }
-      if (values.has(key.name)) {
-        this.ctx.report('duplicate-key', entry.key.range, `'${key.name}' is already set in this ${b.kind} block (line ${values.get(key.name)!.entry.range.start.line + 1})`);
+      const key = table.keys[i]!;
+      const first = state.entries[i];
+      if (first) {
+        this.ctx.report('duplicate-key', entry.key.range, `'${key.name}' is already set in this ${b.kind} block (line ${first.range.start.line + 1})`);
         continue;
       }
-      const value = entry.value ? this.ev.typed(entry.value, key.type, `${key.name}`) : undefined;
-      values.set(key.name, { value, entry });
+      state.entries[i] = entry;
+      state.values[i] = entry.value ? this.ev.typed(entry.value, key.type, key.name) : undefined;
     }
-    const missing = def.keys.filter((k) => k.required && !values.has(k.name) && !b.body!.entries.some((e) => e.key.text === k.name));
-    if (missing.length) {
+    let missing: ParamDef[] | undefined;
+    for (const i of table.required) if (!state.entries[i]) (missing ??= []).push(table.keys[i]!);
+    if (missing) {
       const where = b.name?.range ?? b.keywordRange;
       const insertAt = this.closingBraceRange(b);
       const fixes: Fix[] = insertAt
@@ -207,7 +261,6 @@ class Analyser {
         : [];
       this.ctx.report('missing-key', where, `${b.kind} '${this.blockNames.get(b) ?? '?'}' needs ${missing.map((k) => `'${k.name}'`).join(', ')}`, fixes);
     }
-    return values;
   }
 
   private closingBraceRange(b: Block): Range | null {
@@ -240,40 +293,28 @@ class Analyser {
     return this.firstNames.get(kind);
   }
 
+  /** Every block of the file has one (made before the bodies are checked). */
+  private state(b: Block): BlockState {
+    return this.states.get(b)!;
+  }
+
   private get<T>(b: Block, key: string): T | undefined {
-    const v = this.blockValues.get(b)?.get(key);
-    if (v) return v.value as T | undefined;
-    const def = findBlock(b.kind)?.keys.find((k) => k.name === key);
-    return def ? (this.defaultOf(def) as T | undefined) : undefined;
+    const st = this.state(b);
+    const i = st.table?.index.get(key);
+    if (i === undefined) return undefined;
+    if (st.entries[i]) return st.values[i] as T | undefined;
+    return defaultOf(st.table!.keys[i]!) as T | undefined;
   }
 
   private entryRange(b: Block, key: string): Range {
-    const v = this.blockValues.get(b)?.get(key);
-    return v?.entry.value?.range ?? v?.entry.range ?? b.name?.range ?? b.keywordRange;
+    const e = this.state(b).entry(key);
+    return e?.value?.range ?? e?.range ?? b.name?.range ?? b.keywordRange;
   }
 
   private hasInvalid(b: Block, key: string): boolean {
-    const v = this.blockValues.get(b)?.get(key);
-    return v !== undefined && v.value === undefined;
-  }
-
-  /** Defaults are written in the language itself ("0..7", "adamw(lr: 5e-4)") and evaluated like source. */
-  private defaultOf(def: ParamDef): unknown {
-    const d = def.default;
-    if (typeof d === 'string' && (def.type.kind === 'range' || def.type.kind === 'optimizer')) {
-      defaultCache ??= new Map();
-      const key = `${def.type.kind}:${d}`;
-      if (!defaultCache.has(key)) {
-        const probe = new AnalysisContext(d);
-        const parsed = parse(`task __default = ${d}`);
-        const value = parsed.ast.blocks[0]?.target;
-        const ev = new Evaluator(probe, { resolve: () => undefined, names: () => [] }, () => undefined);
-        defaultCache.set(key, value ? ev.typed(value, def.type, def.name) : undefined);
-      }
-      const v = defaultCache.get(key);
-      return Array.isArray(v) ? [...v] : typeof v === 'object' && v !== null ? { ...v } : v;
-    }
-    return defaultValue(d);
+    const st = this.state(b);
+    const i = st.table?.index.get(key);
+    return i !== undefined && st.entries[i] !== undefined && st.values[i] === undefined;
   }
 
   // ---- tasks -------------------------------------------------------------------------------------
@@ -282,16 +323,17 @@ class Analyser {
     const b = this.ctx.declarations.get(name);
     if (!b) return undefined;
     if (b.kind !== 'task') return 'not-a-task';
-    if (this.taskMemo.has(name)) return this.taskMemo.get(name);
-    if (this.taskVisiting.has(name)) {
+    const st = this.state(b);
+    if (st.taskState === 2) return st.taskSteps;
+    if (st.taskState === 1) {
       this.ctx.report('cyclic-dependency', range ?? b.name!.range, `task '${name}' is defined in terms of itself`);
       return undefined;
     }
-    this.taskVisiting.add(name);
+    st.taskState = 1;
     const use = b.target ? this.ev.task(b.target) : undefined;
-    this.taskVisiting.delete(name);
     const steps = use?.steps;
-    this.taskMemo.set(name, steps);
+    st.taskState = 2;
+    st.taskSteps = steps;
     if (steps) this.spec.tasks.set(name, { name, steps });
     return steps;
   }
@@ -311,16 +353,16 @@ class Analyser {
     if (!b.name) return;
     const kind = this.get<'digits' | 'words'>(b, 'kind') ?? 'digits';
     const words = this.get<number>(b, 'words') ?? 200;
-    const explicit = this.blockValues.get(b)!;
+    const explicit = this.state(b);
     if (kind === 'words') {
       for (const k of ['values', 'vocab']) {
-        const v = explicit.get(k);
-        if (v) this.ctx.report('ignored-key', v.entry.key.range, `'${k}' has no effect on word data (the vocabulary is 3 × words + 1 = ${3 * words + 1})`);
+        const e = explicit.entry(k);
+        if (e) this.ctx.report('ignored-key', e.key.range, `'${k}' has no effect on word data (the vocabulary is 3 × words + 1 = ${3 * words + 1})`);
       }
       if (words > WORDS.length) this.ctx.report('out-of-range', this.entryRange(b, 'words'), `words must be at most ${WORDS.length}, the size of the built-in word list`);
     } else {
-      const v = explicit.get('words');
-      if (v) this.ctx.report('ignored-key', v.entry.key.range, `'words' has no effect on digit data (it applies to kind: words)`);
+      const e = explicit.entry('words');
+      if (e) this.ctx.report('ignored-key', e.key.range, `'words' has no effect on digit data (it applies to kind: words)`);
     }
     const values = this.get<[number, number]>(b, 'values');
     const length = this.get<number>(b, 'length');
@@ -359,12 +401,14 @@ class Analyser {
     this.spec.models.set(b.name.text, { name: b.name.text, layers, heads, width, mlp, dropout, context, norm });
   }
 
-  private readonly baseSchedules = new Map<Block, ScheduleSpec | undefined>();
-
   /** The block's schedule with a method's overrides and a compare seed; the block part is computed once. */
   private schedule(b: Block, overrides: { lr?: number; steps?: number } = {}, seed?: number): ScheduleSpec | undefined {
-    if (!this.baseSchedules.has(b)) this.baseSchedules.set(b, this.blockSchedule(b));
-    const base = this.baseSchedules.get(b);
+    const st = this.state(b);
+    if (!st.scheduleDone) {
+      st.baseSchedule = this.blockSchedule(b);
+      st.scheduleDone = true;
+    }
+    const base = st.baseSchedule;
     if (!base) return undefined;
     return {
       steps: overrides.steps ?? base.steps,
@@ -398,7 +442,7 @@ class Analyser {
     const data = dataName ? this.spec.data.get(dataName) : undefined;
     if (!model || !data || !tasks || reserve === undefined || !schedule) return;
     let ok = true;
-    const tasksValue = this.blockValues.get(b)?.get('tasks')?.entry.value;
+    const tasksValue = this.state(b).entry('tasks')?.value;
     tasks.forEach((t, i) => {
       const range = tasksValue?.kind === 'list' ? (tasksValue.items[i]?.range ?? t.range) : t.range;
       if (!checkTaskOnData(this.ctx, this.taskSpec(t), data, range)) ok = false;
@@ -411,15 +455,15 @@ class Analyser {
 
   /** Walks `from` links up to the pretraining run; reports cycles and starts from context-tuned runs. */
   private rootOf(b: Block): { root: PretrainSpec; learned: TaskSpec[] } | undefined {
-    const seen = new Set<Block>();
+    const seen: Block[] = [];
     const learned: TaskSpec[] = [];
     let cur: Block = b;
     for (;;) {
-      if (seen.has(cur)) {
+      if (seen.includes(cur)) {
         this.ctx.report('cyclic-dependency', b.from?.range ?? b.keywordRange, `run '${b.name?.text}' depends on itself through 'from'`);
         return undefined;
       }
-      seen.add(cur);
+      seen.push(cur);
       if (!cur.from) return undefined;
       const parentName = cur.from.text;
       const parent = this.ctx.declarations.get(parentName);
@@ -457,9 +501,12 @@ class Analyser {
     const { root, learned } = chain;
     const task = this.taskSpec(targetUse);
     if (!checkTaskOnData(this.ctx, task, root.data, b.target!.range)) return;
-    const rootBlock = this.ctx.declarations.get(root.name)!;
-    const tasksValue = this.blockValues.get(rootBlock)?.get('tasks')?.entry.value;
-    const pretrainTasksEnd = tasksValue?.kind === 'list' ? listInsertPoint(tasksValue) : null;
+    const rootState = this.state(this.ctx.declarations.get(root.name)!);
+    if (rootState.tasksEnd === undefined) {
+      const tasksValue = rootState.entry('tasks')?.value;
+      rootState.tasksEnd = tasksValue?.kind === 'list' ? listInsertPoint(tasksValue) : null;
+    }
+    const pretrainTasksEnd = rootState.tasksEnd;
 
     const uses: Array<{ use: MethodUse; item: Value | null }> = [];
     if (b.kind === 'finetune') {
@@ -473,47 +520,53 @@ class Analyser {
     }
     const seeds = b.kind === 'compare' ? (this.get<number[]>(b, 'seeds') ?? []) : [undefined];
     const runs: FinetuneSpec[] = [];
-    const targetRange = b.target!.range;
+    const count = (m: MethodSpec, model: ModelSpec, vocab: number): ParamCount => this.count(m, model, vocab);
+    const name = b.name.text;
     for (const { use } of uses) {
+      const overrides = { lr: use.lr, steps: use.steps };
       checkReserve(this.ctx, use.method, root.reserve, root.name, use.range);
       checkLoraRank(this.ctx, use.method, root.model, use.range);
-      checkTheory(this.ctx, {
-        method: use.method,
-        methodRange: use.range,
-        target: task,
-        targetLabel: task.name,
-        targetText: () => this.ctx.textOf(targetRange).replace(/\s+/g, ' '),
-        learned,
-        pretrainName: root.name,
-        pretrainTasksEnd,
-        model: root.model,
-        vocab: root.data.vocab,
-        overrides: { lr: use.lr, steps: use.steps },
-      });
-      const label = methodText(use.method, { lr: use.lr, steps: use.steps });
-      const runName = b.kind === 'finetune' ? b.name.text : `${b.name.text}/${label}/seed${seeds[0] ?? 0}`;
+      if (CONTEXT_METHODS.includes(use.method.kind)) {
+        checkTheory(this.ctx, {
+          method: use.method,
+          methodRange: use.range,
+          target: task,
+          targetLabel: task.name,
+          targetText: () => this.sourceText(b.target!),
+          learned,
+          pretrainName: root.name,
+          pretrainTasksEnd,
+          model: root.model,
+          vocab: root.data.vocab,
+          overrides,
+          count,
+        });
+      }
+      // Compare runs are named by the method's canonical text; a finetune run by its block.
+      const label = b.kind === 'compare' ? methodText(use.method, overrides) : '';
       this.methods.push({
-        run: runName,
+        run: b.kind === 'finetune' ? name : `${name}/${label}/seed${seeds[0] ?? 0}`,
         block: b,
         range: use.range,
         method: use.method,
         model: root.model,
         vocab: root.data.vocab,
-        count: trainableParameters(use.method, root.model, root.data.vocab),
+        count: this.count(use.method, root.model, root.data.vocab),
       });
       for (const seed of seeds) {
-        const schedule = this.schedule(b, { lr: use.lr, steps: use.steps }, seed);
+        const schedule = this.schedule(b, overrides, seed);
         if (!schedule) continue;
-        runs.push({
+        const run: FinetuneSpec = {
           kind: 'finetune',
-          name: b.kind === 'finetune' ? b.name.text : `${b.name.text}/${label}/seed${seed}`,
+          name: b.kind === 'finetune' ? name : `${name}/${label}/seed${seed}`,
           from: fromName,
           root: root.name,
           task,
           method: use.method,
           schedule,
-          ...(b.kind === 'compare' ? { compare: b.name.text } : {}),
-        });
+        };
+        if (b.kind === 'compare') run.compare = name;
+        runs.push(run);
       }
     }
     if (b.kind === 'finetune') {
@@ -574,6 +627,43 @@ class Analyser {
     this.spec.evaluates.set(name, spec);
   }
 
+  /**
+   * trainableParameters, shared by every use with the same method on a model of the same shape (the count
+   * and its formula depend on nothing else).
+   */
+  private count(method: MethodSpec, model: ModelSpec, vocab: number): ParamCount {
+    let key: string;
+    switch (method.kind) {
+      case 'full':
+        key = `full ${model.layers} ${model.width} ${model.mlp} ${model.context} ${vocab}`;
+        break;
+      case 'lora':
+        key = `lora ${method.rank} ${method.targets.join()} ${model.layers} ${model.width} ${model.mlp}`;
+        break;
+      case 'prefix':
+        key = `prefix ${method.space} ${method.length} ${model.layers} ${model.width}`;
+        break;
+      case 'soft_prompt':
+        key = `soft_prompt ${method.length} ${model.width}`;
+        break;
+      case 'prompt':
+        key = `prompt ${method.length}`;
+        break;
+    }
+    let c = this.counts.get(key);
+    if (!c) {
+      c = trainableParameters(method, model, vocab);
+      this.counts.set(key, c);
+    }
+    return c;
+  }
+
+  /** A value's source text on one line (a bare name is its own text: no need to map positions to offsets). */
+  private sourceText(v: Value): string {
+    if (v.kind === 'call' && v.args === null && sameRange(v.range, v.name.range)) return v.name.text;
+    return this.ctx.textOf(v.range).replace(/\s+/g, ' ');
+  }
+
   private rootName(b: Block): string | undefined {
     if (b.kind === 'finetune') return this.spec.finetunes.get(b.name?.text ?? '')?.root;
     if (b.kind === 'compare') {
@@ -582,6 +672,29 @@ class Analyser {
     }
     return undefined;
   }
+}
+
+/** Defaults are written in the language itself ("0..7", "adamw(lr: 5e-4)") and evaluated like source; a fresh copy each time. */
+function defaultOf(def: ParamDef): unknown {
+  const d = def.default;
+  if (typeof d === 'string' && (def.type.kind === 'range' || def.type.kind === 'optimizer')) {
+    let v: unknown;
+    if (defaultCache.has(def)) v = defaultCache.get(def);
+    else {
+      const probe = new AnalysisContext(d);
+      const parsed = parse(`task __default = ${d}`);
+      const value = parsed.ast.blocks[0]?.target;
+      const ev = new Evaluator(probe, { resolve: () => undefined, names: () => [] }, () => undefined);
+      v = value ? ev.typed(value, def.type, def.name) : undefined;
+      defaultCache.set(def, v);
+    }
+    return Array.isArray(v) ? [...v] : typeof v === 'object' && v !== null ? { ...v } : v;
+  }
+  return defaultValue(d);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 /** Just before the closing `]` of a list: where `, item` goes. */

@@ -6,20 +6,24 @@ import type { AnalysisContext } from './context.js';
 
 const LANG_NAME: Record<Lang, string> = { en: 'English', de: 'German', es: 'Spanish' };
 
+/** How messages name a task (built only when one is reported). */
+function taskLabel(task: TaskSpec): string {
+  return task.name ? `task '${task.name}'` : 'this task';
+}
+
 /** Reports whether `task` can run on `data` and fits its vocabulary. Returns true when it can. */
 export function checkTaskOnData(ctx: AnalysisContext, task: TaskSpec, data: DataSpec, range: Range): boolean {
-  const label = task.name ? `task '${task.name}'` : 'this task';
   if (data.kind === 'words') {
     let lang: Lang = 'en';
     for (const s of task.steps) {
       if (s.kind === 'translate') {
         if (s.from !== lang) {
-          ctx.report('incompatible-data', range, `${label}: translate(${s.from}, ${s.to}) expects ${LANG_NAME[s.from]} words but receives ${LANG_NAME[lang]} words`);
+          ctx.report('incompatible-data', range, `${taskLabel(task)}: translate(${s.from}, ${s.to}) expects ${LANG_NAME[s.from]} words but receives ${LANG_NAME[lang]} words`);
           return false;
         }
         lang = s.to;
       } else if (s.kind !== 'copy' && s.kind !== 'reverse') {
-        ctx.report('incompatible-data', range, `${label}: ${s.kind} needs digit data, but data '${data.name}' holds words (only copy, reverse and translate apply to words)`);
+        ctx.report('incompatible-data', range, `${taskLabel(task)}: ${s.kind} needs digit data, but data '${data.name}' holds words (only copy, reverse and translate apply to words)`);
         return false;
       }
     }
@@ -30,7 +34,7 @@ export function checkTaskOnData(ctx: AnalysisContext, task: TaskSpec, data: Data
   for (const s of task.steps) {
     switch (s.kind) {
       case 'translate':
-        ctx.report('incompatible-data', range, `${label}: translate needs word data (data { kind: words }), but data '${data.name}' holds digits`);
+        ctx.report('incompatible-data', range, `${taskLabel(task)}: translate needs word data (data { kind: words }), but data '${data.name}' holds digits`);
         return false;
       case 'add':
         lo += s.k;
@@ -45,11 +49,11 @@ export function checkTaskOnData(ctx: AnalysisContext, task: TaskSpec, data: Data
     }
   }
   if (lo < 0) {
-    ctx.report('out-of-range', range, `${label} produces tokens down to ${lo} on data '${data.name}', but tokens cannot be negative`);
+    ctx.report('out-of-range', range, `${taskLabel(task)} produces tokens down to ${lo} on data '${data.name}', but tokens cannot be negative`);
     return false;
   }
   if (hi >= data.vocab) {
-    ctx.report('vocab-too-small', range, `${label} produces tokens up to ${hi} on data '${data.name}', but its vocabulary of ${data.vocab} holds tokens 0..${data.vocab - 1}; set vocab: ${hi + 1}`);
+    ctx.report('vocab-too-small', range, `${taskLabel(task)} produces tokens up to ${hi} on data '${data.name}', but its vocabulary of ${data.vocab} holds tokens 0..${data.vocab - 1}; set vocab: ${hi + 1}`);
     return false;
   }
   return true;

@@ -21,11 +21,10 @@ export class AnalysisContext {
   readonly references: Reference[] = [];
   /** First declaration of each name (all blocks share one namespace). */
   readonly declarations = new Map<string, Block>();
-  private readonly lines: LineIndex;
+  /** Built on first use: most analyses never need a source position turned into text. */
+  private lines: LineIndex | undefined;
 
-  constructor(readonly text: string) {
-    this.lines = new LineIndex(text);
-  }
+  constructor(readonly text: string) {}
 
   report(code: DiagnosticCode, range: Range, message: string, fixes?: Fix[]): void {
     const d: Diagnostic = { range, severity: DIAGNOSTIC_CODES[code].severity, code, message };
@@ -59,6 +58,7 @@ export class AnalysisContext {
   }
 
   offsetAt(p: Position): number {
+    this.lines ??= new LineIndex(this.text);
     return this.lines.offsetAt(p);
   }
 

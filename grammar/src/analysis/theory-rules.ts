@@ -1,6 +1,6 @@
 // The theory diagnostics: a context-based method (prompt, soft prompt, prefix) tuned for a task that
 // needs an attention pattern or a value map the pretrained model never learned. See docs/diagnostics.md.
-import { formatCount, loraRankForBudget, trainableParameters } from '../params.js';
+import { formatCount, loraRankForBudget, trainableParameters, type ParamCount } from '../params.js';
 import type { Range } from '../syntax/ast.js';
 import { CONTEXT_METHODS, type LoraTarget, type MethodSpec, type ModelSpec, type TaskSpec } from '../spec.js';
 import { skillGap, type Skill } from '../theory/skills.js';
@@ -41,6 +41,8 @@ export interface TheoryInput {
   model: ModelSpec;
   vocab: number;
   overrides: { lr?: number; steps?: number };
+  /** trainableParameters, or a memo of it (the analysis shares counts between uses). */
+  count?: (method: MethodSpec, model: ModelSpec, vocab: number) => ParamCount;
 }
 
 function skillList(skills: Skill[]): string {
@@ -52,12 +54,13 @@ export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
   const gap = skillGap(input.target, input.learned);
   if (gap.missingPatterns.length === 0 && gap.missingMaps.length === 0) return;
 
-  const budget = trainableParameters(input.method, input.model, input.vocab).total;
+  const count = input.count ?? trainableParameters;
+  const budget = count(input.method, input.model, input.vocab).total;
   const targets = gap.missingPatterns.length ? ATTENTION_LORA_TARGETS : DEFAULT_LORA_TARGETS;
   const rank = loraRankForBudget(Math.max(budget, 1), input.model, targets);
   const lora: MethodSpec = { kind: 'lora', rank, alpha: 1, targets };
-  const loraCount = trainableParameters(lora, input.model, input.vocab).total;
-  const full = trainableParameters({ kind: 'full' }, input.model, input.vocab).total;
+  const loraCount = count(lora, input.model, input.vocab).total;
+  const full = count({ kind: 'full' }, input.model, input.vocab).total;
   const loraText = methodText(lora, input.overrides);
   const who = METHOD_NAME[input.method.kind];
   const had = input.learned.map((t) => t.name || 'an inline task').join(', ');
@@ -68,9 +71,10 @@ export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
     { title: `Switch to full fine-tuning (${formatCount(full)} parameters)`, edits: [{ range: input.methodRange, newText: methodText({ kind: 'full' }, input.overrides) }] },
   ];
   if (input.pretrainTasksEnd) {
+    const text = input.targetText();
     fixes.push({
-      title: `Add ${input.targetText()} to the tasks of pretraining run '${input.pretrainName}'`,
-      edits: [{ range: input.pretrainTasksEnd, newText: `, ${input.targetText()}` }],
+      title: `Add ${text} to the tasks of pretraining run '${input.pretrainName}'`,
+      edits: [{ range: input.pretrainTasksEnd, newText: `, ${text}` }],
     });
   }
 

@@ -3,7 +3,7 @@
 // undefined when the value is unusable).
 import { findFunction, METHODS, OPTIMIZERS, PRIMITIVES } from '../catalogue/functions.js';
 import { describeType, type DefaultValue, type FunctionDef, type ParamDef, type ValueType } from '../catalogue/types.js';
-import type { CallValue, Range, Value } from '../syntax/ast.js';
+import type { Arg, CallValue, Range, Value } from '../syntax/ast.js';
 import type { Lang, LoraTarget, MethodSpec, OptimizerSpec, SortOrder, TaskStep } from '../spec.js';
 import type { AnalysisContext, RefKind } from './context.js';
 
@@ -27,6 +27,10 @@ export interface TaskResolver {
   resolve(name: string, range: Range): TaskStep[] | undefined | 'not-a-task';
   names(): string[];
 }
+
+const NO_VALUES: Array<Value | undefined> = [];
+const NO_ARGS: readonly Arg[] = [];
+const PRIMITIVE_BY_NAME = new Map(PRIMITIVES.map((p) => [p.name, p]));
 
 function bareWord(v: Value | null): CallValue | undefined {
   return v && v.kind === 'call' && v.args === null ? v : undefined;
@@ -198,27 +202,31 @@ export class Evaluator {
    * fills defaults. Returns undefined when any argument is unusable (already reported).
    */
   args(call: CallValue, def: FunctionDef): Record<string, unknown> | undefined {
-    const bound = new Map<string, Value>();
+    const params = def.params;
+    // The value bound to each parameter, by position in def.params (at most a handful).
+    const bound: Array<Value | undefined> = params.length ? new Array<Value | undefined>(params.length).fill(undefined) : NO_VALUES;
     let ok = true;
     let position = 0;
-    for (const arg of call.args ?? []) {
-      let param: ParamDef | undefined;
+    for (const arg of call.args ?? NO_ARGS) {
+      let at: number;
       if (arg.key) {
-        param = def.params.find((p) => p.name === arg.key!.text);
-        if (!param) {
+        const key = arg.key.text;
+        at = params.findIndex((p) => p.name === key);
+        if (at < 0) {
           this.ctx.reportUnknown('unknown-parameter', arg.key.range, `parameter of ${def.name}`, arg.key.text, def.params.map((p) => p.name));
           ok = false;
           continue;
         }
       } else {
-        param = def.params[position++];
-        if (!param) {
+        at = position++;
+        if (at >= params.length) {
           this.ctx.report('too-many-arguments', arg.range, `${def.name} takes ${def.params.length === 0 ? 'no arguments' : `at most ${def.params.length} argument${def.params.length === 1 ? '' : 's'}`}`);
           ok = false;
           continue;
         }
       }
-      if (bound.has(param.name)) {
+      const param = params[at]!;
+      if (bound[at] !== undefined) {
         this.ctx.report('duplicate-key', arg.key?.range ?? arg.range, `${def.name}: '${param.name}' is given twice`);
         ok = false;
         continue;
@@ -227,11 +235,12 @@ export class Evaluator {
         ok = false;
         continue;
       }
-      bound.set(param.name, arg.value);
+      bound[at] = arg.value;
     }
     const out: Record<string, unknown> = {};
-    for (const p of def.params) {
-      const v = bound.get(p.name);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      const v = bound[i];
       if (v) {
         const r = this.typed(v, p.type, `${def.name}'s ${p.name}`);
         if (r === undefined) ok = false;
@@ -300,7 +309,7 @@ export class Evaluator {
       return undefined;
     }
     const name = v.name.text;
-    const primitive = findFunction(name, 'primitive');
+    const primitive = PRIMITIVE_BY_NAME.get(name);
     if (this.ctx.declarations.has(name) && !(primitive && v.args !== null)) {
       const decl = this.ctx.declarations.get(name)!;
       this.ctx.references.push({ name, range: v.name.range, expected: 'task', target: decl });

@@ -24,6 +24,43 @@ const map = (id: string, label: string): Skill => ({ id: `map:${id}`, kind: 'map
 export const ALIGNED = pattern('aligned', 'attend to the aligned input position');
 
 export function stepSkills(step: TaskStep): Skill[] {
+  return [...cachedStepSkills(step)];
+}
+
+// The skills of a step depend only on the step's values: built once per distinct step and shared.
+const SORT_ASC = computeStepSkills({ kind: 'sort', order: 'ascending' });
+const SORT_DESC = computeStepSkills({ kind: 'sort', order: 'descending' });
+const HISTOGRAM = computeStepSkills({ kind: 'histogram' });
+const COPY = computeStepSkills({ kind: 'copy' });
+const REVERSE = computeStepSkills({ kind: 'reverse' });
+const addSkills = new Map<number, readonly Skill[]>();
+const translateSkills = new Map<string, readonly Skill[]>();
+
+function cachedStepSkills(step: TaskStep): readonly Skill[] {
+  switch (step.kind) {
+    case 'sort':
+      return step.order === 'ascending' ? SORT_ASC : SORT_DESC;
+    case 'histogram':
+      return HISTOGRAM;
+    case 'copy':
+      return COPY;
+    case 'reverse':
+      return REVERSE;
+    case 'add': {
+      let s = addSkills.get(step.k);
+      if (!s) addSkills.set(step.k, (s = computeStepSkills(step)));
+      return s;
+    }
+    case 'translate': {
+      const key = `${step.from}->${step.to}`;
+      let s = translateSkills.get(key);
+      if (!s) translateSkills.set(key, (s = computeStepSkills(step)));
+      return s;
+    }
+  }
+}
+
+function computeStepSkills(step: TaskStep): Skill[] {
   switch (step.kind) {
     case 'sort':
       return step.order === 'ascending'
@@ -50,10 +87,12 @@ const skillCache = new WeakMap<TaskSpec, Skill[]>();
 
 /** The skills a task needs: the union over its steps, in first-seen order (cached per task object). */
 export function taskSkills(task: TaskSpec): Skill[] {
+  // One step: its skills are already distinct (and shared by every task made of that step).
+  if (task.steps.length === 1) return cachedStepSkills(task.steps[0]!) as Skill[];
   const cached = skillCache.get(task);
   if (cached) return cached;
   const seen = new Map<string, Skill>();
-  for (const step of task.steps) for (const s of stepSkills(step)) if (!seen.has(s.id)) seen.set(s.id, s);
+  for (const step of task.steps) for (const s of cachedStepSkills(step)) if (!seen.has(s.id)) seen.set(s.id, s);
   const skills = [...seen.values()];
   skillCache.set(task, skills);
   return skills;
@@ -66,20 +105,22 @@ export interface SkillGap {
   available: Skill[];
 }
 
-const haveCache = new WeakMap<readonly TaskSpec[], Map<string, Skill>>();
+const haveCache = new WeakMap<readonly TaskSpec[], { have: Map<string, Skill>; available: Skill[] }>();
 
 /** Which skills of `target` none of the `pretrained` tasks has (the known skills are cached per list). */
 export function skillGap(target: TaskSpec, pretrained: readonly TaskSpec[]): SkillGap {
-  let have = haveCache.get(pretrained);
-  if (!have) {
-    have = new Map<string, Skill>();
+  let known = haveCache.get(pretrained);
+  if (!known) {
+    const have = new Map<string, Skill>();
     for (const t of pretrained) for (const s of taskSkills(t)) if (!have.has(s.id)) have.set(s.id, s);
-    haveCache.set(pretrained, have);
+    known = { have, available: [...have.values()] };
+    haveCache.set(pretrained, known);
   }
+  const have = known.have;
   const need = taskSkills(target);
   return {
     missingPatterns: need.filter((s) => s.kind === 'pattern' && !have.has(s.id)),
     missingMaps: need.filter((s) => s.kind === 'map' && !have.has(s.id)),
-    available: [...have.values()],
+    available: [...known.available],
   };
 }

@@ -40,6 +40,11 @@ const KIND_OF: Record<string, BlockKind> = {
   Kw_evaluate: 'evaluate',
 };
 
+/** The chevrotain method that `OR` itself calls when no alternative applies (not in the public types). */
+interface ChevrotainInternals {
+  raiseNoAltException(occurrence: number, errMsgTypes: string | undefined): never;
+}
+
 export interface FileResult {
   blocks: Block[];
   strays: IToken[];
@@ -276,7 +281,9 @@ export class PtxParser extends EmbeddedActionsParser {
   public value = this.RULE('value', (): Value | null => {
     const first = this.SUBRULE(this.primary);
     const mark = this.thenParts.length;
-    this.MANY(this.thenStep);
+    // Most values have no 'then': skip the repetition then. This changes nothing: the repetition ends the
+    // rule, so chevrotain has no token to expect after it and never attempts in-repetition recovery here.
+    if (this.RECORDING_PHASE || this.LA(1).tokenType === T.Then) this.MANY(this.thenStep);
     if (this.thenParts.length === mark) return first ?? null;
     const rest = this.thenParts.splice(mark);
     const parts = first ? [first, ...rest] : rest;
@@ -345,9 +352,17 @@ export class PtxParser extends EmbeddedActionsParser {
     },
   };
 
+  // Too deep a list fails exactly as if the list alternative were gated off: the same NoViableAltException
+  // from this OR, at the same token, before anything is consumed. (A GATE here made chevrotain take its
+  // slow lookahead path and build an array of the gates on every value.)
   private readonly primaryAlternatives = [
     { ALT: this.numberOrRange },
-    { GATE: (): boolean => this.depth < MAX_NESTING, ALT: (): Value | null => this.SUBRULE(this.list) },
+    {
+      ALT: (): Value | null => {
+        if (this.depth >= MAX_NESTING && !this.RECORDING_PHASE) (this as unknown as ChevrotainInternals).raiseNoAltException(0, undefined);
+        return this.SUBRULE(this.list);
+      },
+    },
     { ALT: this.call },
   ];
 

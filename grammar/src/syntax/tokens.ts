@@ -1,6 +1,6 @@
 // Tokens of the .ptx language. Keywords are also valid as keys and argument names (`model: tiny`), so the
 // parser accepts any word token where a key is expected.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type ILexingResult, type TokenType } from 'chevrotain';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
@@ -15,8 +15,11 @@ export const Stray = createToken({ name: 'Stray', pattern: Lexer.NA });
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Word, Stray] });
 
+// Keywords are not patterns of their own: the lexer reads every word as an Identifier and `tokenize` below
+// retypes the ones that are keywords (one Map lookup per word, instead of a keyword pattern and a second
+// Identifier match with `longer_alt` for every word that starts like a keyword).
 function keyword(name: string, stray = false): TokenType {
-  return createToken({ name: `Kw_${name}`, pattern: new RegExp(name), longer_alt: Identifier, categories: stray ? [Word, Stray] : [Word] });
+  return createToken({ name: `Kw_${name}`, pattern: Lexer.NA, categories: stray ? [Word, Stray] : [Word] });
 }
 
 export const Data = keyword('data');
@@ -45,7 +48,7 @@ export const Colon = createToken({ name: 'Colon', categories: [Stray], pattern: 
 export const Comma = createToken({ name: 'Comma', categories: [Stray], pattern: /,/ });
 export const Equals = createToken({ name: 'Equals', categories: [Stray], pattern: /=/ });
 
-// Order matters: comments before anything starting with '/', keywords before Identifier, DotDot before numbers.
+// Order matters: comments before anything starting with '/', DotDot before numbers.
 export const ALL_TOKENS: TokenType[] = [
   Word,
   Stray,
@@ -68,10 +71,31 @@ export const ALL_TOKENS: TokenType[] = [
   Equals,
 ];
 
+const KEYWORD_BY_TEXT = new Map<string, TokenType>(KEYWORDS.map((k) => [k.name.slice(3), k]));
+
+/** The chevrotain lexer, with keywords told apart from names after matching (see `keyword`). */
+class PtxLexer extends Lexer {
+  override tokenize(text: string, initialMode?: string): ILexingResult {
+    const result = super.tokenize(text, initialMode);
+    const tokens = result.tokens;
+    const identifier = Identifier.tokenTypeIdx!;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.tokenTypeIdx !== identifier) continue;
+      const kw = KEYWORD_BY_TEXT.get(t.image);
+      if (kw !== undefined) {
+        t.tokenType = kw;
+        t.tokenTypeIdx = kw.tokenTypeIdx!;
+      }
+    }
+    return result;
+  }
+}
+
 // Offsets only: tracking lines made the lexer scan every run of whitespace for line breaks and build tokens
 // twice the size, for positions the parser computes from offsets anyway (lines.ts). Tokens carry `image`,
 // `startOffset` and their type; a token ends at `startOffset + image.length`.
-export const ptxLexer = new Lexer(ALL_TOKENS, {
+export const ptxLexer: Lexer = new PtxLexer(ALL_TOKENS, {
   positionTracking: 'onlyOffset',
   ensureOptimizations: true,
 });

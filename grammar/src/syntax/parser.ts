@@ -89,9 +89,31 @@ export class PtxParser extends EmbeddedActionsParser {
   private blockEnd: Position | null = null;
   private bodyEnd: Position | null = null;
 
+  // Token positions. Position objects are shared where ranges meet: a token that starts where the last
+  // token given a position ended (`add(1)`, `[a`) starts at that very object. Allocation of ranges is most
+  // of the parser's garbage-collection time, so ranges are built only from the positions they need.
+  private lastEndOffset = -1;
+  private lastEnd: Position = { line: 0, character: 0 };
+
+  private startOf(t: IToken): Position {
+    return t.startOffset === this.lastEndOffset ? this.lastEnd : this.lines.position(t.startOffset);
+  }
+
+  private endOf(t: IToken): Position {
+    const offset = t.startOffset + t.image.length;
+    const line = this.lines.lineOf(t.startOffset);
+    const end = { line, character: offset - this.lines.starts[line]! };
+    this.lastEndOffset = offset;
+    this.lastEnd = end;
+    return end;
+  }
+
   private tokenRange(t: IToken): Range {
-    const start = this.lines.position(t.startOffset);
-    return { start, end: { line: start.line, character: start.character + t.image.length } };
+    const start = this.startOf(t);
+    const end = { line: start.line, character: start.character + t.image.length };
+    this.lastEndOffset = t.startOffset + t.image.length;
+    this.lastEnd = end;
+    return { start, end };
   }
 
   private ident(t: IToken | undefined): Ident | null {
@@ -318,8 +340,9 @@ export class PtxParser extends EmbeddedActionsParser {
   // name | name(args), inline in primary for speed.
   private readonly call = (): Value | null => {
     const nameToken = this.CONSUME(T.Identifier);
-    const args = this.OPTION2(this.callParens);
+    // The name's range first, so that an adjacent '(' starts at its end position object.
     const name = this.ident(nameToken);
+    const args = this.OPTION2(this.callParens);
     if (!name) return null;
     if (args === undefined) return { kind: 'call', name, args: null, argsRange: null, range: name.range };
     const argsRange = this.parensRange;
@@ -338,9 +361,14 @@ export class PtxParser extends EmbeddedActionsParser {
     this.ACTION(this.decDepth);
     const close = this.CONSUME(T.RParen);
     const args = this.callArgs.splice(mark);
-    const start = realToken(open) ? this.tokenRange(open) : null;
-    const end = realToken(close) ? this.tokenRange(close) : args[args.length - 1]?.range;
-    this.parensRange = span(start, end);
+    if (this.RECORDING_PHASE) return args; // the grammar is recorded with placeholder values
+    const start = realToken(open) ? this.startOf(open) : undefined;
+    const end = realToken(close) ? this.endOf(close) : args[args.length - 1]?.range.end;
+    // As span(range of '(', range of ')' or of the last argument): the ends that exist.
+    if (start && end) this.parensRange = { start, end };
+    else if (start) this.parensRange = this.tokenRange(open);
+    else if (end) this.parensRange = realToken(close) ? this.tokenRange(close) : args[args.length - 1]!.range;
+    else this.parensRange = null;
     return args;
   };
 
@@ -377,10 +405,12 @@ export class PtxParser extends EmbeddedActionsParser {
     this.ACTION(this.decDepth);
     const close = this.CONSUME(T.RSquare);
     const items = this.listItems.splice(mark);
-    if (!realToken(open)) return null;
-    const first = this.tokenRange(open);
-    const last = realToken(close) ? this.tokenRange(close) : items[items.length - 1]?.range;
-    return { kind: 'list', items, range: span(first, last)! };
+    if (!realToken(open) || this.RECORDING_PHASE) return null;
+    const start = this.startOf(open);
+    // As span(range of '[', range of ']' or of the last item).
+    if (realToken(close)) return { kind: 'list', items, range: { start, end: this.endOf(close) } };
+    if (items.length > 0) return { kind: 'list', items, range: { start, end: items[items.length - 1]!.range.end } };
+    return { kind: 'list', items, range: this.tokenRange(open) };
   });
 
   private readonly listItemList = {
@@ -428,6 +458,7 @@ export class PtxParser extends EmbeddedActionsParser {
     this.blockEnd = null;
     this.bodyEnd = null;
     this.parensRange = null;
+    this.lastEndOffset = -1;
     this.lines = lines;
     this.input = tokens;
   }

@@ -71,7 +71,23 @@ export const ALL_TOKENS: TokenType[] = [
   Equals,
 ];
 
-const KEYWORD_BY_TEXT = new Map<string, TokenType>(KEYWORDS.map((k) => [k.name.slice(3), k]));
+// Keywords by length and first character: no string hashing on the hot path (a Map lookup hashed every
+// word the lexer read, which cost as much as matching it).
+const KEYWORD_SLOTS: (readonly [string, TokenType])[][] = [];
+for (const k of KEYWORDS) {
+  const text = k.name.slice(3);
+  (KEYWORD_SLOTS[(text.length << 7) | text.charCodeAt(0)] ??= []).push([text, k]);
+}
+const LONGEST_KEYWORD = Math.max(...KEYWORDS.map((k) => k.name.length - 3));
+
+/** The keyword spelled `word`, if any: [its text, its token type]. */
+function keywordOf(word: string): readonly [string, TokenType] | undefined {
+  if (word.length > LONGEST_KEYWORD) return undefined;
+  const slot = KEYWORD_SLOTS[(word.length << 7) | (word.charCodeAt(0) & 127)];
+  if (slot === undefined) return undefined;
+  for (const kw of slot) if (word === kw[0]) return kw;
+  return undefined;
+}
 
 /** The chevrotain lexer, with keywords told apart from names after matching (see `keyword`). */
 class PtxLexer extends Lexer {
@@ -82,10 +98,12 @@ class PtxLexer extends Lexer {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.tokenTypeIdx !== identifier) continue;
-      const kw = KEYWORD_BY_TEXT.get(t.image);
+      const kw = keywordOf(t.image);
       if (kw !== undefined) {
-        t.tokenType = kw;
-        t.tokenTypeIdx = kw.tokenTypeIdx!;
+        // The keyword's own string replaces the copy the lexer cut from the text (one less string kept).
+        t.image = kw[0];
+        t.tokenType = kw[1];
+        t.tokenTypeIdx = kw[1].tokenTypeIdx!;
       }
     }
     return result;

@@ -130,18 +130,22 @@ export class PtxParser extends EmbeddedActionsParser {
     }
     const r = this.tokenRange(kw);
     const id = this.ident(name);
-    const b: Block = { kind, keywordRange: r, name: id, from: null, target: null, runs: null, body: null, range: id ? { start: r.start, end: id.range.end } : r };
+    // The block's range is the keyword's until `finishBlock` writes the final one.
+    const b: Block = { kind, keywordRange: r, name: id, from: null, target: null, runs: null, body: null, range: r };
     this.blocks.push(b);
     this.currentBlock = b;
+    if (id) this.blockEnd = id.range.end;
     return b;
   }
 
   /** The block now reaches to the end of `r`. */
   private extend(b: Block | null, r: Range | null | undefined): void {
-    if (b && r) {
-      if (b === this.currentBlock) this.blockEnd = r.end;
-      else b.range = { start: b.range.start, end: r.end };
-    }
+    if (b && r) this.extendTo(b, r.end);
+  }
+
+  private extendTo(b: Block, end: Position): void {
+    if (b === this.currentBlock) this.blockEnd = end;
+    else b.range = { start: b.range.start, end };
   }
 
   private finishBody(): void {
@@ -250,9 +254,9 @@ export class PtxParser extends EmbeddedActionsParser {
     const close = this.CONSUME(T.RCurly);
     if (body && realToken(close)) {
       body.closed = true;
-      const end = this.tokenRange(close);
-      this.bodyEnd = end.end;
-      this.extend(block, end);
+      const end = this.endOf(close);
+      this.bodyEnd = end;
+      if (block) this.extendTo(block, end);
     }
     this.finishBody();
     return body;

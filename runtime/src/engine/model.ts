@@ -111,6 +111,9 @@ interface LNCache {
 
 /** Everything a block's backward pass needs. */
 interface BlockCache {
+  /** First position whose attention output, MLP and residual this block computed (rows R = T − q0 per
+   * sequence; 0 except in the last layer, where only the logit positions are needed). */
+  q0: number;
   xin: tf.Tensor2D; // block input after prefix replacement [N, d]
   ln1: LNCache | null; // pre-norm: LN of xin; post-norm: LN of xin + attn
   attnIn: tf.Tensor2D; // input of c_attn [N, d]
@@ -119,7 +122,7 @@ interface BlockCache {
   prefixV: Float32Array | null;
   probs: Float32Array; // softmax [B, H, T, Tk]
   attnMask: Float32Array | null; // dropout on probs
-  ym: tf.Tensor2D; // merged heads [N, d]
+  ym: tf.Tensor2D; // merged heads [B·R, d]; R-row tensors below likewise
   residMask1: tf.Tensor | null;
   ln2: LNCache | null;
   mlpIn: tf.Tensor2D; // input of c_fc [N, d]
@@ -132,7 +135,7 @@ interface BlockCache {
 export interface ForwardCache {
   B: number;
   T: number;
-  tokens: tf.Tensor1D; // [N]
+  tokens: Int32Array; // [N]
   embMask: tf.Tensor | null;
   blocks: BlockCache[];
   lnf: LNCache;
@@ -164,7 +167,54 @@ function layerNormBack(dy: tf.Tensor2D, c: LNCache, g: tf.Tensor, wantParams: bo
   const m2 = tf.mean(tf.mul(dxhat, c.xhat), -1, true);
   const dx = tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(c.xhat, m2)), c.rstd) as tf.Tensor2D;
   if (!wantParams) return { dx };
-  return { dx, dg: tf.sum(tf.mul(dy, c.xhat), 0), db: tf.sum(dy, 0) };
+  return { dx, dg: rowSum(tf.mul(dy, c.xhat) as tf.Tensor2D), db: rowSum(dy) };
+}
+
+/**
+ * Σ over the rows of x [n, k] → [k], in JavaScript (float64 accumulation). The wasm backend reduces over the
+ * first axis by transposing first: 0.3–1.2 ms per call at these sizes, against a copy and a short loop.
+ */
+export function rowSum(x: tf.Tensor2D): tf.Tensor1D {
+  const [n, k] = x.shape;
+  const data = x.dataSync() as Float32Array;
+  const acc = new Float64Array(k);
+  for (let r = 0; r < n; r++) {
+    const o = r * k;
+    for (let c = 0; c < k; c++) acc[c] += data[o + c]!;
+  }
+  return tf.tensor1d(Float32Array.from(acc));
+}
+
+/**
+ * aᵀ·b for a [n, p] and b [n, q], with the smaller of the two as XNNPACK's packed operand. The wasm
+ * backend packs the right-hand matrix of every product as a weight matrix (a copy into its own layout) and
+ * at n = B·T rows that packing costs more than the product itself; so when b is the wider one we compute
+ * (bᵀ·a)ᵀ and pack a instead.
+ */
+function gradProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return b.shape[1] > a.shape[1] ? (tr(mTm(b, a)) as tf.Tensor2D) : mTm(a, b);
+}
+
+/** Embedding rows table[tokens] [n, d], gathered in JavaScript (wasm's GatherV2 takes ~5 ms for 1,200 rows). */
+function embedRows(table: tf.Tensor, tokens: Int32Array): tf.Tensor2D {
+  const d = table.shape[1]!;
+  const t = table.dataSync() as Float32Array;
+  const out = new Float32Array(tokens.length * d);
+  for (let r = 0; r < tokens.length; r++) out.set(t.subarray(tokens[r]! * d, tokens[r]! * d + d), r * d);
+  return tf.tensor2d(out, [tokens.length, d]);
+}
+
+/** Gradient of `embedRows` w.r.t. the table [V, d]: dy's rows added into their tokens' rows (float64). */
+function embedRowsBack(dy: tf.Tensor2D, tokens: Int32Array, vocab: number): tf.Tensor2D {
+  const d = dy.shape[1];
+  const g = dy.dataSync() as Float32Array;
+  const acc = new Float64Array(vocab * d);
+  for (let r = 0; r < tokens.length; r++) {
+    const o = tokens[r]! * d;
+    const src = r * d;
+    for (let c = 0; c < d; c++) acc[o + c] += g[src + c]!;
+  }
+  return tf.tensor2d(Float32Array.from(acc), [vocab, d]);
 }
 
 /**
@@ -200,6 +250,17 @@ class DropoutMasks {
     const data = this.nextArray(shape.reduce((a, b) => a * b, 1));
     return data ? tf.tensor(data, shape, 'float32') : null;
   }
+  /** The next site's mask for rows [B, T, k] drawn in full (so the stream does not depend on q0), keeping
+   * positions ≥ q0 of each sequence: [B·(T − q0), k]. */
+  nextRows(B: number, T: number, k: number, q0: number): tf.Tensor | null {
+    const data = this.nextArray(B * T * k);
+    if (!data) return null;
+    if (q0 === 0) return tf.tensor(data, [B * T, k], 'float32');
+    const R = T - q0;
+    const out = new Float32Array(B * R * k);
+    for (let b = 0; b < B; b++) out.set(data.subarray((b * T + q0) * k, (b + 1) * T * k), b * R * k);
+    return tf.tensor(out, [B * R, k], 'float32');
+  }
   /** The next site's mask as plain data (for the attention core). */
   nextArray(n: number): Float32Array | null {
     if (!this.active || this.p <= 0) return null;
@@ -220,6 +281,18 @@ class DropoutMasks {
 
 function applyMask<T extends tf.Tensor>(x: T, mask: tf.Tensor | null): T {
   return mask ? (tf.mul(x, mask) as T) : x;
+}
+
+/** Positions ≥ q0 of every sequence: x [B·T, d] → [B·(T − q0), d]. */
+function rowsFrom(x: tf.Tensor2D, B: number, T: number, q0: number): tf.Tensor2D {
+  const d = x.shape[1];
+  return tf.reshape(tf.slice(tf.reshape(x, [B, T, d]), [0, q0, 0], [B, T - q0, d]), [B * (T - q0), d]) as tf.Tensor2D;
+}
+
+/** The inverse placement: rows [B·(T − q0), d] at positions ≥ q0, zeros before: [B·T, d]. */
+function rowsInto(x: tf.Tensor2D, B: number, T: number, q0: number): tf.Tensor2D {
+  const d = x.shape[1];
+  return tf.reshape(tf.concat([tf.zeros([B, q0, d]), tf.reshape(x, [B, T - q0, d])], 1), [B * T, d]) as tf.Tensor2D;
 }
 
 /** [T, 1] with 0 at the first P positions and 1 after: keeps content rows, clears the rows a prefix replaces. */
@@ -243,10 +316,21 @@ function replaceFront(x: tf.Tensor2D, vectors: tf.Tensor2D, B: number, T: number
   return tf.add(tf.reshape(kept, [B * T, d]), prefixRows(vectors, B, T)) as tf.Tensor2D;
 }
 
+/** Σ over the batch of dx [B·T, d] at positions < upTo → [upTo, d] (JavaScript, float64 accumulation). */
+function batchSum(dx: tf.Tensor2D, B: number, T: number, upTo: number): tf.Tensor2D {
+  const d = dx.shape[1];
+  const data = dx.dataSync() as Float32Array;
+  const acc = new Float64Array(upTo * d);
+  for (let b = 0; b < B; b++) {
+    const o = b * T * d;
+    for (let k = 0; k < upTo * d; k++) acc[k] += data[o + k]!;
+  }
+  return tf.tensor2d(Float32Array.from(acc), [upTo, d]);
+}
+
 /** Gradient of `replaceFront` w.r.t. the vectors: Σ over the batch of dx at the first P positions. */
 function frontGrad(dx: tf.Tensor2D, P: number, B: number, T: number): tf.Tensor2D {
-  const d = dx.shape[1];
-  return tf.slice(tf.sum(tf.reshape(dx, [B, T, d]), 0), [0, 0], [P, d]) as tf.Tensor2D;
+  return batchSum(dx, B, T, P);
 }
 
 /** Gradient of `replaceFront` w.r.t. x: dx with the replaced rows zeroed. */
@@ -288,8 +372,8 @@ export function forward(cfg: GPTConfig, w: Weights, tokens: tf.Tensor2D, ctx: Co
   const trace: LayerTrace[] | null = opts.trace ? [] : null;
 
   // Embeddings [N, d]: token rows (soft prompt in front), plus positions, then dropout.
-  const flatTokens = tf.reshape(tokens, [N]) as tf.Tensor1D;
-  let x = tf.gather(W('transformer.wte.weight'), flatTokens) as tf.Tensor2D;
+  const flatTokens = tokens.dataSync() as Int32Array;
+  let x = embedRows(W('transformer.wte.weight'), flatTokens);
   if (ctx.softPrompt) x = replaceFront(x, ctx.softPrompt, B, T);
   const pos = tf.slice(W('transformer.wpe.weight'), [0, 0], [T, d]);
   x = tf.reshape(tf.add(tf.reshape(x, [B, T, d]), pos), [N, d]) as tf.Tensor2D;
@@ -300,10 +384,15 @@ export function forward(cfg: GPTConfig, w: Weights, tokens: tf.Tensor2D, ctx: Co
   const Tk = kvP + T;
   const blocks: BlockCache[] = [];
 
+  const from = opts.logitsFrom;
   for (let l = 0; l < cfg.layers; l++) {
     const p = `transformer.h.${l}.`;
     const prefix = ctx.prefixResidual?.[l];
     const xin = prefix ? replaceFront(x, prefix, B, T) : x;
+    // The last layer's outputs matter only at the logit positions: keys and values come from every
+    // position, everything after them only from positions ≥ from (all of them when tracing).
+    const q0 = l === cfg.layers - 1 && !trace ? from : 0;
+    const R = T - q0;
 
     // Attention sublayer.
     let ln1: LNCache | null = null;
@@ -319,9 +408,9 @@ export function forward(cfg: GPTConfig, w: Weights, tokens: tf.Tensor2D, ctx: Co
     const prefixV = kv ? (kv.value.dataSync() as Float32Array) : null;
     const qkvData = qkv.dataSync() as Float32Array;
     const attnMask = drop.nextArray(B * H * T * Tk);
-    const core = attentionForward({ B, T, H, hd, P: kvP }, qkvData, prefixK, prefixV, attnMask);
-    const ym = tf.tensor2d(core.y, [N, d]);
-    const residMask1 = drop.next([N, d]);
+    const core = attentionForward({ B, T, H, hd, P: kvP, Q0: q0 }, qkvData, prefixK, prefixV, attnMask);
+    const ym = tf.tensor2d(core.y, [B * R, d]);
+    const residMask1 = drop.nextRows(B, T, d, q0);
     const a = applyMask(linear(ym, W(p + 'attn.c_proj.weight'), W(p + 'attn.c_proj.bias')), residMask1);
     if (trace) {
       // [N, d] → [B, H, T, hd]
@@ -338,7 +427,7 @@ export function forward(cfg: GPTConfig, w: Weights, tokens: tf.Tensor2D, ctx: Co
         heads: heads4(ym),
       });
     }
-    let x1 = tf.add(xin, a) as tf.Tensor2D;
+    let x1 = tf.add(q0 > 0 ? rowsFrom(xin, B, T, q0) : xin, a) as tf.Tensor2D;
     if (cfg.norm === 'post') {
       const n = layerNorm(x1, W(p + 'ln_1.weight'), W(p + 'ln_1.bias'));
       x1 = n.y;
@@ -355,7 +444,7 @@ export function forward(cfg: GPTConfig, w: Weights, tokens: tf.Tensor2D, ctx: Co
     }
     const f = linear(mlpIn, W(p + 'mlp.c_fc.weight'), W(p + 'mlp.c_fc.bias')); // [N, m]
     const { y: g, s: gs } = gelu(f);
-    const residMask2 = drop.next([N, d]);
+    const residMask2 = drop.nextRows(B, T, d, q0);
     const o = applyMask(linear(g, W(p + 'mlp.c_proj.weight'), W(p + 'mlp.c_proj.bias')), residMask2);
     let x2 = tf.add(x1, o) as tf.Tensor2D;
     if (cfg.norm === 'post') {
@@ -363,13 +452,13 @@ export function forward(cfg: GPTConfig, w: Weights, tokens: tf.Tensor2D, ctx: Co
       x2 = n.y;
       ln2 = n.cache;
     }
-    blocks.push({ xin, ln1, attnIn, qkv: qkvData, prefixK, prefixV, probs: core.probs, attnMask, ym, residMask1, ln2, mlpIn, f, gs, g, residMask2 });
+    blocks.push({ q0, xin, ln1, attnIn, qkv: qkvData, prefixK, prefixV, probs: core.probs, attnMask, ym, residMask1, ln2, mlpIn, f, gs, g, residMask2 });
     x = x2;
   }
 
-  const from = opts.logitsFrom;
   const M = B * (T - from);
-  const tail = tf.reshape(tf.slice(tf.reshape(x, [B, T, d]), [0, from, 0], [B, T - from, d]), [M, d]) as tf.Tensor2D;
+  // x holds positions ≥ q0 of the last layer: exactly the logit rows, or all rows when tracing.
+  const tail = blocks[blocks.length - 1]!.q0 === from ? x : rowsFrom(x, B, T, from);
   const lnf = layerNorm(tail, W('transformer.ln_f.weight'), W('transformer.ln_f.bias'));
   const logits = tf.reshape(linear(lnf.y, W('lm_head.weight'), null), [B, T - from, cfg.vocab]) as tf.Tensor3D;
   return { logits, trace, cache: { B, T, tokens: flatTokens, embMask, blocks, lnf: lnf.cache, hf: lnf.y, from } };
@@ -401,8 +490,8 @@ export function backward(cfg: GPTConfig, w: Weights, ctx: ContextParams, cache: 
   };
   /** Backward of y = x·Wᵀ + b: returns dx, records dW (= dyᵀ·x) and db (= Σ dy) when wanted. */
   const linearBack = (dy: tf.Tensor2D, x: tf.Tensor2D, name: string, bias: boolean): tf.Tensor2D => {
-    put(name + '.weight', () => mTm(dy, x));
-    if (bias) put(name + '.bias', () => tf.sum(dy, 0));
+    put(name + '.weight', () => gradProduct(dy, x));
+    if (bias) put(name + '.bias', () => rowSum(dy));
     return mm(dy, W(name + '.weight'));
   };
   const lnBack = (dy: tf.Tensor2D, c: LNCache, name: string): tf.Tensor2D => {
@@ -419,9 +508,9 @@ export function backward(cfg: GPTConfig, w: Weights, ctx: ContextParams, cache: 
   const dl = tf.reshape(dlogits, [M, cfg.vocab]) as tf.Tensor2D;
   const dhf = linearBack(dl, cache.hf, 'lm_head', false);
   const dtail = lnBack(dhf, cache.lnf, 'transformer.ln_f');
-  let dx = tf.reshape(dtail, [B, T - from, d]) as tf.Tensor;
-  if (from > 0) dx = tf.concat([tf.zeros([B, from, d]), dx], 1);
-  let dx2 = tf.reshape(dx, [N, d]) as tf.Tensor2D;
+  // Gradient of the last block's output rows (positions ≥ its q0).
+  const lastQ0 = cache.blocks[cfg.layers - 1]!.q0;
+  let dx2 = lastQ0 === from ? dtail : rowsFrom(rowsInto(dtail, B, T, from), B, T, lastQ0);
 
   const kvP = ctx.prefixKV ? ctx.prefixKV[0]!.key.shape[0] : 0;
   if (ctx.prefixResidual) grads.prefixResidual = new Array(cfg.layers);
@@ -443,11 +532,12 @@ export function backward(cfg: GPTConfig, w: Weights, ctx: ContextParams, cache: 
     const dsum1 = cfg.norm === 'post' ? lnBack(dx1, c.ln1!, p + 'ln_1') : dx1;
     const da = applyMask(dsum1, c.residMask1);
     const dym = linearBack(da, c.ym, p + 'attn.c_proj', true);
-    const core = attentionBackward({ B, T, H, hd, P: kvP }, dym.dataSync() as Float32Array, c.qkv, c.prefixK, c.prefixV, c.probs, c.attnMask);
+    const core = attentionBackward({ B, T, H, hd, P: kvP, Q0: c.q0 }, dym.dataSync() as Float32Array, c.qkv, c.prefixK, c.prefixV, c.probs, c.attnMask);
     if (ctx.prefixKV) grads.prefixKV![l] = { key: tf.tensor2d(core.dPrefixK!, [kvP, d]), value: tf.tensor2d(core.dPrefixV!, [kvP, d]) };
     const dqkv = tf.tensor2d(core.dqkv, [N, 3 * d]);
     const dattnIn = linearBack(dqkv, c.attnIn, p + 'attn.c_attn', true);
-    let dxin = tf.add(dsum1, cfg.norm === 'pre' ? lnBack(dattnIn, c.ln1!, p + 'ln_1') : dattnIn) as tf.Tensor2D;
+    const dres = c.q0 > 0 ? rowsInto(dsum1, B, T, c.q0) : dsum1;
+    let dxin = tf.add(dres, cfg.norm === 'pre' ? lnBack(dattnIn, c.ln1!, p + 'ln_1') : dattnIn) as tf.Tensor2D;
 
     const prefix = ctx.prefixResidual?.[l];
     if (prefix) {
@@ -461,7 +551,7 @@ export function backward(cfg: GPTConfig, w: Weights, ctx: ContextParams, cache: 
   // Embeddings.
   const demb = applyMask(dx2, cache.embMask);
   put('transformer.wpe.weight', () => {
-    const dpos = tf.sum(tf.reshape(demb, [B, T, d]), 0);
+    const dpos = batchSum(demb, B, T, T);
     return T < cfg.context ? tf.concat([dpos, tf.zeros([cfg.context - T, d])], 0) : dpos;
   });
   let dtok = demb;
@@ -470,8 +560,8 @@ export function backward(cfg: GPTConfig, w: Weights, ctx: ContextParams, cache: 
     grads.softPrompt = frontGrad(demb, P, B, T);
     dtok = frontClear(demb, P, B, T);
   }
-  // d wte = one-hotᵀ · d tokens (the wasm backend lacks UnsortedSegmentSum, the scatter-add for gather).
-  put('transformer.wte.weight', () => mTm(oneHotFloat(cache.tokens, cfg.vocab) as tf.Tensor2D, dtok));
+  // d wte: the scatter-add of gather (which the wasm backend lacks as UnsortedSegmentSum), in JavaScript.
+  put('transformer.wte.weight', () => embedRowsBack(dtok, cache.tokens, cfg.vocab));
   return grads;
 }
 

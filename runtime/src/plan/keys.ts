@@ -11,8 +11,11 @@ import { hashKey } from '../store/canonical.js';
 /**
  * Bumped when the runtime's numerics or the store layout change in a way that makes old results
  * incomparable; every key includes it, so old folders are simply never looked up again.
+ * 2: engine speed work: gradients sum bias, LayerNorm, embedding and prefix rows in float64 JavaScript,
+ *    weight gradients pick the cheaper product orientation, and the last layer computes only the logit
+ *    positions: the same maths, different float32 rounding.
  */
-export const KEY_FORMAT = 1;
+export const KEY_FORMAT = 2;
 
 function withoutName<T extends { name: string }>(x: T): Omit<T, 'name'> {
   const { name: _name, ...rest } = x;

@@ -1,4 +1,4 @@
-// parse(text): tokens → CST → AST, with every lexing and parsing problem as a located error.
+// parse(text): tokens → AST, with every lexing and parsing problem as a located error.
 // Never throws: any unexpected failure becomes an error on the whole text.
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, Position, PtxFile, Range } from './ast.js';

@@ -16,8 +16,9 @@ export const Stray = createToken({ name: 'Stray', pattern: Lexer.NA });
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Word, Stray] });
 
 // Keywords are not patterns of their own: the lexer reads every word as an Identifier and `tokenize` below
-// retypes the ones that are keywords (one Map lookup per word, instead of a keyword pattern and a second
-// Identifier match with `longer_alt` for every word that starts like a keyword).
+// retypes the ones that are keywords (one table lookup per word, instead of a keyword pattern and a second
+// Identifier match with `longer_alt` for every word that starts like a keyword). The token types stay in the
+// vocabulary with their categories, so the parser matches them as before.
 function keyword(name: string, stray = false): TokenType {
   return createToken({ name: `Kw_${name}`, pattern: Lexer.NA, categories: stray ? [Word, Stray] : [Word] });
 }
@@ -73,12 +74,12 @@ export const ALL_TOKENS: TokenType[] = [
 
 // Keywords by length and first character: no string hashing on the hot path (a Map lookup hashed every
 // word the lexer read, which cost as much as matching it).
-const KEYWORD_SLOTS: (readonly [string, TokenType])[][] = [];
+const LONGEST_KEYWORD = Math.max(...KEYWORDS.map((k) => k.name.length - 3));
+const KEYWORD_SLOTS = new Array<(readonly [string, TokenType])[] | undefined>((LONGEST_KEYWORD + 1) << 7).fill(undefined);
 for (const k of KEYWORDS) {
   const text = k.name.slice(3);
   (KEYWORD_SLOTS[(text.length << 7) | text.charCodeAt(0)] ??= []).push([text, k]);
 }
-const LONGEST_KEYWORD = Math.max(...KEYWORDS.map((k) => k.name.length - 3));
 
 /** The keyword spelled `word`, if any: [its text, its token type]. */
 function keywordOf(word: string): readonly [string, TokenType] | undefined {

@@ -89,6 +89,17 @@ export function analyse(text: string, parsed?: ParseResult): Analysis {
   }
 }
 
+/**
+ * The analysis of some blocks of a parsed file: `blocks` (in file order) must be closed under references (every
+ * block a name in them refers to, and every block sharing a name with one of them, is included; see
+ * analysis/incremental.ts). Declarations and block names are those of the whole file; diagnostics, spec,
+ * references and methods are those the full analysis reports for these blocks. Syntax problems are not
+ * included. Throws on an internal error (the caller falls back to analyse()).
+ */
+export function analyseBlocks(text: string, parsed: ParseResult, blocks: readonly Block[]): Analysis {
+  return new Analyser(text, parsed, blocks).run();
+}
+
 function emptySpec(): Spec {
   return { data: new Map(), models: new Map(), tasks: new Map(), pretrains: new Map(), finetunes: new Map(), compares: new Map(), evaluates: new Map() };
 }
@@ -150,6 +161,8 @@ const defaultCache = new Map<ParamDef, unknown>();
 class Analyser {
   private readonly ctx: AnalysisContext;
   private readonly ast: PtxFile;
+  /** The blocks analysed: the whole file, or a set of blocks closed under references (see analyseBlocks). */
+  private readonly blocks: readonly Block[];
   private readonly spec = emptySpec();
   private readonly ev: Evaluator;
   private readonly states = new Map<Block, BlockState>();
@@ -161,10 +174,13 @@ class Analyser {
   constructor(
     private readonly text: string,
     parsed: ParseResult,
+    blocks?: readonly Block[],
   ) {
     this.ast = parsed.ast;
+    this.blocks = blocks ?? parsed.ast.blocks;
     this.ctx = new AnalysisContext(text);
-    for (const p of parsed.problems) this.ctx.report(p.code, p.range, p.message);
+    // Syntax problems belong to the whole file, not to a subset of its blocks.
+    if (!blocks) for (const p of parsed.problems) this.ctx.report(p.code, p.range, p.message);
     this.ev = new Evaluator(
       this.ctx,
       {
@@ -180,16 +196,17 @@ class Analyser {
   }
 
   run(): Analysis {
+    const blocks = this.blocks;
+    for (const b of blocks) this.states.set(b, new BlockState(keyTable(b.kind)));
     this.declare();
-    for (const b of this.ast.blocks) this.states.set(b, new BlockState(keyTable(b.kind)));
-    for (const b of this.ast.blocks) this.checkBody(b, this.states.get(b)!);
-    for (const b of this.ast.blocks) if (b.kind === 'task' && b.name) this.resolveTask(b.name.text, null);
-    for (const b of this.ast.blocks) if (b.kind === 'data') this.buildData(b);
-    for (const b of this.ast.blocks) if (b.kind === 'model') this.buildModel(b);
-    for (const b of this.ast.blocks) if (b.kind === 'pretrain') this.buildPretrain(b);
-    for (const b of this.ast.blocks) if (b.kind === 'finetune') this.buildRun(b);
-    for (const b of this.ast.blocks) if (b.kind === 'compare') this.buildRun(b);
-    for (const b of this.ast.blocks) if (b.kind === 'evaluate') this.buildEvaluate(b);
+    for (const b of blocks) this.checkBody(b, this.states.get(b)!);
+    for (const b of blocks) if (b.kind === 'task' && b.name) this.resolveTask(b.name.text, null);
+    for (const b of blocks) if (b.kind === 'data') this.buildData(b);
+    for (const b of blocks) if (b.kind === 'model') this.buildModel(b);
+    for (const b of blocks) if (b.kind === 'pretrain') this.buildPretrain(b);
+    for (const b of blocks) if (b.kind === 'finetune') this.buildRun(b);
+    for (const b of blocks) if (b.kind === 'compare') this.buildRun(b);
+    for (const b of blocks) if (b.kind === 'evaluate') this.buildEvaluate(b);
     const diagnostics = this.ctx.diagnostics.sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
     );
@@ -206,15 +223,17 @@ class Analyser {
 
   // ---- declarations ---------------------------------------------------------------------------------
 
+  /** Names and declarations of the whole file; problems are reported for the analysed blocks only. */
   private declare(): void {
     let evaluates = 0;
+    const all = this.blocks === this.ast.blocks;
     for (const b of this.ast.blocks) {
       if (!b.name) {
         if (b.kind === 'evaluate') {
           evaluates++;
           const name = evaluates === 1 ? 'evaluate' : `evaluate_${evaluates}`;
           this.blockNames.set(b, name);
-        } else {
+        } else if (all || this.states.has(b)) {
           this.ctx.report('missing-name', b.keywordRange, `a ${b.kind} block needs a name: ${findBlock(b.kind)?.synopsis ?? b.kind}`);
         }
         continue;
@@ -222,7 +241,7 @@ class Analyser {
       this.blockNames.set(b, b.name.text);
       const first = this.ctx.declarations.get(b.name.text);
       if (first) {
-        this.ctx.report('duplicate-name', b.name.range, `'${b.name.text}' is already declared (as a ${first.kind} on line ${first.name!.range.start.line + 1})`);
+        if (all || this.states.has(b)) this.ctx.report('duplicate-name', b.name.range, `'${b.name.text}' is already declared (as a ${first.kind} on line ${first.name!.range.start.line + 1})`);
         continue;
       }
       this.ctx.declarations.set(b.name.text, b);

@@ -23,6 +23,25 @@ interface ChunkParse {
   comments: Comment[];
   /** False when the chunk had a problem: the whole text is then parsed in full. */
   clean: boolean;
+  /** The latest parse that used this chunk. */
+  generation: number;
+}
+
+/**
+ * Where the blocks of an incremental parse come from, for callers that keep results per block (the
+ * incremental analysis): block i was read from chunk `chunks[i]` (an opaque object, the same for as long as
+ * that chunk's text is unchanged and cached), as its `indexes[i]`-th block, moved down by `lines[i]` lines.
+ * Two blocks with the same chunk, index and line have the same text at the same position.
+ */
+export interface BlockOrigins {
+  readonly chunks: readonly object[];
+  readonly indexes: readonly number[];
+  readonly lines: readonly number[];
+}
+
+/** The origins of an IncrementalParser result's blocks; undefined for any other parse result (a full parse). */
+export function blockOrigins(result: ParseResult): BlockOrigins | undefined {
+  return result instanceof IncrementalResult ? result.origins : undefined;
 }
 
 /** The incremental result: same AST and problems as parse(); tokens are lexed from the whole text on first use. */
@@ -33,6 +52,7 @@ class IncrementalResult implements ParseResult {
   constructor(
     readonly ast: PtxFile,
     private readonly text: string,
+    readonly origins: BlockOrigins,
   ) {}
 
   /** The full text's tokens, exactly as parse() returns them (lexed lazily: the server never reads them). */
@@ -44,39 +64,66 @@ class IncrementalResult implements ParseResult {
 
 export class IncrementalParser {
   private cache = new Map<string, ChunkParse>();
+  /** The chunks of the latest text in order: most chunks of the next text are the same, in the same order. */
+  private previous: Array<{ text: string; chunk: ChunkParse }> = [];
+  /** Parse counter: chunks used by the latest parse carry its number, the others are evicted. */
+  private generation = 0;
 
   /** Same AST and problems as `parse(text)`, re-parsing only the chunks that changed since the last call. */
   parse(text: string): ParseResult {
     // Chevrotain counts a lone CR as a line break; chunks are cut at '\n' only.
-    if (/\r(?!\n)/.test(text)) return this.full(text);
+    if (text.indexOf('\r') !== -1 && /\r(?!\n)/.test(text)) return this.full(text);
+    const gen = ++this.generation;
     const starts = chunkStarts(text);
-    const next = new Map<string, ChunkParse>();
     const blocks: Block[] = [];
     const comments: Comment[] = [];
+    const origins = { chunks: [] as ChunkParse[], indexes: [] as number[], lines: [] as number[] };
+    const previous = this.previous;
+    const current: Array<{ text: string; chunk: ChunkParse }> = [];
+    // Unchanged chunks keep their order: compare with the previous text's chunks from either end first (a
+    // string comparison) and look up the cache (which hashes the text) only for the others.
+    const tail = starts.length - previous.length;
     for (let i = 0; i < starts.length; i++) {
       const { offset, line } = starts[i]!;
       const chunkText = text.slice(offset, i + 1 < starts.length ? starts[i + 1]!.offset : text.length);
-      let chunk = next.get(chunkText) ?? this.cache.get(chunkText);
-      if (!chunk) chunk = parseChunk(chunkText);
-      next.set(chunkText, chunk);
+      const same = previous[i]?.text === chunkText ? previous[i] : previous[i - tail]?.text === chunkText ? previous[i - tail] : undefined;
+      let chunk = same?.chunk ?? this.cache.get(chunkText);
+      if (!chunk) {
+        chunk = parseChunk(chunkText);
+        this.cache.set(chunkText, chunk);
+      }
+      chunk.generation = gen;
+      current.push({ text: chunkText, chunk });
       if (!chunk.clean) {
         // Keep the cached chunks after this one too: the next edit usually fixes this chunk, and the
         // others should not all be parsed again then.
         for (let j = i + 1; j < starts.length; j++) {
           const later = text.slice(starts[j]!.offset, j + 1 < starts.length ? starts[j + 1]!.offset : text.length);
           const cached = this.cache.get(later);
-          if (cached) next.set(later, cached);
+          if (cached) cached.generation = gen;
         }
-        this.cache = next;
+        this.evict(gen);
+        this.previous = [];
         return parse(text);
       }
-      for (const b of chunk.blocks) blocks.push(shiftBlock(b, line));
+      for (let k = 0; k < chunk.blocks.length; k++) {
+        blocks.push(shiftBlock(chunk.blocks[k]!, line));
+        origins.chunks.push(chunk);
+        origins.indexes.push(k);
+        origins.lines.push(line);
+      }
       for (const c of chunk.comments) comments.push({ text: c.text, range: shiftRange(c.range, line) });
     }
-    this.cache = next;
+    this.evict(gen);
+    this.previous = current;
     const lastBreak = text.lastIndexOf('\n');
     const whole: Range = { start: { line: 0, character: 0 }, end: { line: countLines(text), character: text.length - lastBreak - 1 } };
-    return new IncrementalResult({ blocks, comments, range: whole }, text);
+    return new IncrementalResult({ blocks, comments, range: whole }, text, origins);
+  }
+
+  /** Drops the chunks the latest parse did not use (their keys' hashes are cached: no text is hashed again). */
+  private evict(gen: number): void {
+    for (const [key, chunk] of this.cache) if (chunk.generation !== gen) this.cache.delete(key);
   }
 
   /** How many chunk parses are cached (only those of the latest text are kept). */
@@ -86,13 +133,14 @@ export class IncrementalParser {
 
   private full(text: string): ParseResult {
     this.cache.clear();
+    this.previous = [];
     return parse(text);
   }
 }
 
 function parseChunk(chunkText: string): ChunkParse {
   const r = parse(chunkText);
-  return { blocks: r.ast.blocks, comments: r.ast.comments, clean: r.problems.length === 0 };
+  return { blocks: r.ast.blocks, comments: r.ast.comments, clean: r.problems.length === 0, generation: 0 };
 }
 
 function countLines(text: string): number {

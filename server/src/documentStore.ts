@@ -1,9 +1,12 @@
 // Open documents and their analysis, computed once per document version and shared by every feature.
 // Closed documents have no snapshot: features answer requests about them with empty results.
-// Each open document keeps an IncrementalParser, so an edit re-parses only the blocks it touched.
+// Each open document keeps an IncrementalParser and an IncrementalAnalyser, so an edit re-parses only the
+// blocks it touched and re-analyses only the blocks linked to them by names. Features that need only the
+// syntax (completion, signature help, folding, symbols) read `ast` and never wait for the analysis.
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyseText, type Analysis } from '../../grammar/src/index.js';
+import type { Analysis, ParseResult, PtxFile } from '../../grammar/src/index.js';
+import { IncrementalAnalyser } from '../../grammar/src/analysis/incremental.js';
 import { LineIndex } from '../../grammar/src/services/lineIndex.js';
 import { IncrementalParser } from '../../grammar/src/syntax/incremental.js';
 import { collectDeclarations, indexSymbols, type Declarations, type SymbolIndex } from '../../grammar/src/services/symbols.js';
@@ -11,6 +14,7 @@ import { collectDeclarations, indexSymbols, type Declarations, type SymbolIndex 
 export class Snapshot {
   private symbolsCache: SymbolIndex | undefined;
   private declarationsCache: Declarations | undefined;
+  private parseCache: ParseResult | undefined;
   private analysisCache: Analysis | undefined;
   readonly lines: LineIndex;
 
@@ -20,24 +24,36 @@ export class Snapshot {
     readonly text: string,
     /** The document's parser (same result as a full parse, faster after small edits). */
     private readonly parser: IncrementalParser = new IncrementalParser(),
+    /** The document's analyser (same diagnostics as analyseText, faster after small edits). */
+    private readonly analyser: IncrementalAnalyser = new IncrementalAnalyser(),
   ) {
     this.lines = new LineIndex(text);
   }
 
+  /** The syntax tree alone (no analysis). */
+  get ast(): PtxFile {
+    return this.parsed.ast;
+  }
+
+  private get parsed(): ParseResult {
+    this.parseCache ??= this.parser.parse(this.text);
+    return this.parseCache;
+  }
+
   get analysis(): Analysis {
-    this.analysisCache ??= analyseText(this.text, this.parser.parse(this.text));
+    this.analysisCache ??= this.analyser.analyse(this.text, this.parsed);
     return this.analysisCache;
   }
 
   /** Declared names only: one pass over the blocks. */
   get declarations(): Declarations {
-    this.declarationsCache ??= collectDeclarations(this.analysis.ast);
+    this.declarationsCache ??= collectDeclarations(this.ast);
     return this.declarationsCache;
   }
 
   /** Every declaration and reference (references, rename, semantic tokens). */
   get symbols(): SymbolIndex {
-    this.symbolsCache ??= indexSymbols(this.analysis.ast, this.declarations);
+    this.symbolsCache ??= indexSymbols(this.ast, this.declarations);
     return this.symbolsCache;
   }
 
@@ -50,7 +66,7 @@ export class Snapshot {
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
   private readonly snapshots = new Map<string, Snapshot>();
-  private readonly parsers = new Map<string, IncrementalParser>();
+  private readonly parsers = new Map<string, { parser: IncrementalParser; analyser: IncrementalAnalyser }>();
 
   constructor() {
     this.documents.onDidClose((e) => {
@@ -65,12 +81,12 @@ export class DocumentStore {
     if (!doc) return undefined;
     const cached = this.snapshots.get(uri);
     if (cached && cached.version === doc.version) return cached;
-    let parser = this.parsers.get(uri);
-    if (!parser) {
-      parser = new IncrementalParser();
-      this.parsers.set(uri, parser);
+    let state = this.parsers.get(uri);
+    if (!state) {
+      state = { parser: new IncrementalParser(), analyser: new IncrementalAnalyser() };
+      this.parsers.set(uri, state);
     }
-    const snap = new Snapshot(uri, doc.version, doc.getText(), parser);
+    const snap = new Snapshot(uri, doc.version, doc.getText(), state.parser, state.analyser);
     this.snapshots.set(uri, snap);
     return snap;
   }

@@ -122,9 +122,9 @@ function defaultItem(owner: ParamDef | null): CompletionItem[] {
 }
 
 export function completionItems(snap: Snapshot, offset: number, snippets: boolean): CompletionItem[] {
-  const site = completionSite(snap.text, offset, snap.analysis.ast, snap.lines);
+  const site = completionSite(snap.text, offset, snap.ast, snap.lines);
   const c = site.context;
-  const currentBlock = snap.analysis.ast.blocks.find((b) => {
+  const currentBlock = snap.ast.blocks.find((b) => {
     const s = snap.lines.offsetAt(b.range.start);
     return s <= offset && offset <= snap.lines.offsetAt(b.range.end) + 1;
   });

@@ -9,7 +9,7 @@ export function registerDefinition(ctx: ServerContext): void {
     safe(ctx.connection, 'definition', null, (params: DefinitionParams): Location | null => {
       const snap = ctx.store.get(params.textDocument.uri);
       if (!snap) return null;
-      const sym = symbolAt(snap.analysis.ast, snap.declarations, params.position);
+      const sym = symbolAt(snap.ast, snap.declarations, params.position);
       if (!sym?.declaration) return null;
       return { uri: params.textDocument.uri, range: sym.declaration.nameRange };
     }),

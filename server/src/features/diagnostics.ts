@@ -4,8 +4,12 @@
 import type { ServerContext } from '../context.js';
 import { toLspDiagnostic } from '../convert.js';
 
-/** Quiet time after the last change before analysing; short enough to feel immediate. */
-export const DIAGNOSTICS_DEBOUNCE_MS = 8;
+/**
+ * Quiet time after the last change before analysing. Changes that arrive together (one read from the
+ * client, processed one per event-loop turn) all land within it, so such a burst is analysed once; the
+ * latency it adds to every edit is the debounce itself, so it is kept short.
+ */
+export const DIAGNOSTICS_DEBOUNCE_MS = 2;
 
 export function registerDiagnostics(ctx: ServerContext): void {
   const { connection, store } = ctx;

@@ -25,7 +25,7 @@ export function registerFolding(ctx: ServerContext): void {
     safe(ctx.connection, 'foldingRange', [], (params: FoldingRangeParams): FoldingRange[] => {
       const snap = ctx.store.get(params.textDocument.uri);
       if (!snap) return [];
-      const { ast } = snap.analysis;
+      const ast = snap.ast;
       const out: FoldingRange[] = [];
       for (const b of ast.blocks) {
         // Keep the closing brace visible: fold up to the line before it when it sits on its own line.

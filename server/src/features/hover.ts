@@ -111,13 +111,13 @@ function blockKeywordDoc(kind: string): string {
 }
 
 export function hoverAt(snap: Snapshot, pos: { line: number; character: number }): { markdown: string; range: Range } | undefined {
-  const analysis = snap.analysis;
-  const sym = symbolAt(analysis.ast, snap.declarations, pos);
+  // The syntax tree answers most hovers; the analysis is needed only for resolved blocks and method budgets.
+  const sym = symbolAt(snap.ast, snap.declarations, pos);
   if (sym) {
     if (!sym.declaration) return { markdown: `\`${sym.name}\`: no block declares this name`, range: sym.range };
-    return { markdown: describeBlock(analysis, sym.declaration.block), range: sym.range };
+    return { markdown: describeBlock(snap.analysis, sym.declaration.block), range: sym.range };
   }
-  const at = nodeAt(analysis.ast, pos);
+  const at = nodeAt(snap.ast, pos);
   if (!at) return undefined;
   switch (at.kind) {
     case 'keyword':
@@ -137,7 +137,7 @@ export function hoverAt(snap: Snapshot, pos: { line: number; character: number }
         const parts = [functionDoc(at.fn)];
         if (at.fn.category === 'method') {
           // The method use whose value holds the cursor (a finetune's method or one of a compare's methods).
-          const use = analysis.methods.find((m) => rangeContains(m.range, pos) && comparePositions(m.range.start, at.call.range.start) === 0);
+          const use = snap.analysis.methods.find((m) => rangeContains(m.range, pos) && comparePositions(m.range.start, at.call.range.start) === 0);
           const budget = use ? methodBudgetMarkdown(use) : undefined;
           if (budget) parts.unshift(budget);
         }

@@ -10,7 +10,7 @@ export function registerReferences(ctx: ServerContext): void {
     safe(ctx.connection, 'references', [], (params: ReferenceParams): Location[] => {
       const snap = ctx.store.get(params.textDocument.uri);
       if (!snap) return [];
-      const sym = symbolAt(snap.analysis.ast, snap.declarations, params.position);
+      const sym = symbolAt(snap.ast, snap.declarations, params.position);
       if (!sym) return [];
       return occurrences(snap.symbols, sym.name, params.context.includeDeclaration).map((range) => ({ uri: params.textDocument.uri, range }));
     }),
@@ -19,7 +19,7 @@ export function registerReferences(ctx: ServerContext): void {
     safe(ctx.connection, 'documentHighlight', [], (params: DocumentHighlightParams): DocumentHighlight[] => {
       const snap = ctx.store.get(params.textDocument.uri);
       if (!snap) return [];
-      const sym = symbolAt(snap.analysis.ast, snap.declarations, params.position);
+      const sym = symbolAt(snap.ast, snap.declarations, params.position);
       if (!sym) return [];
       const decls = new Set(snap.symbols.all.filter((d) => d.name === sym.name).map((d) => d.nameRange));
       return occurrences(snap.symbols, sym.name, true).map((range) => ({ range, kind: decls.has(range) ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));

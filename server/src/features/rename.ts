@@ -10,7 +10,7 @@ const KEYWORDS = new Set(['data', 'model', 'task', 'pretrain', 'finetune', 'comp
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function target(snap: Snapshot, position: { line: number; character: number }): { name: string; range: Range } {
-  const sym = symbolAt(snap.analysis.ast, snap.declarations, position);
+  const sym = symbolAt(snap.ast, snap.declarations, position);
   if (!sym || !sym.declaration) throw new ResponseError(0, 'Only names declared in this file (data, model, task and run blocks) can be renamed; keywords and built-in names cannot.');
   return { name: sym.name, range: sym.range };
 }

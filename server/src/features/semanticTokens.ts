@@ -78,7 +78,7 @@ export function registerSemanticTokens(ctx: ServerContext): void {
       const snap = ctx.store.get(params.textDocument.uri);
       if (!snap) return { data: [] };
       const builder = new SemanticTokensBuilder();
-      for (const t of semanticTokens(snap.analysis.ast, snap.symbols)) builder.push(t.line, t.char, t.length, t.type, t.mods);
+      for (const t of semanticTokens(snap.ast, snap.symbols)) builder.push(t.line, t.char, t.length, t.type, t.mods);
       return builder.build();
     }),
   );

@@ -11,7 +11,7 @@ export function registerSignatureHelp(ctx: ServerContext): void {
     safe(ctx.connection, 'signatureHelp', null, (params: SignatureHelpParams): SignatureHelp | null => {
       const snap = ctx.store.get(params.textDocument.uri);
       if (!snap) return null;
-      const site = completionSite(snap.text, snap.lines.offsetAt(params.position), snap.analysis.ast, snap.lines);
+      const site = completionSite(snap.text, snap.lines.offsetAt(params.position), snap.ast, snap.lines);
       if (!site.call) return null;
       const fn = site.call.fn;
       const label = functionSignature(fn);

@@ -11,7 +11,9 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 /**
  * An LSP diagnostic with the same code, range and message as `ptx check`; `codeDescription` links to the
- * code's section of docs/diagnostics.md, and `data` carries the analysis' ready-made fixes for code actions.
+ * code's section of docs/diagnostics.md. The analysis' ready-made fixes are not sent along (`data`): code
+ * actions take them from the server's own analysis of the document (features/codeActions.ts), and on a
+ * large file they were most of every publishDiagnostics message (encoded, sent and decoded on each edit).
  */
 export function toLspDiagnostic(d: Diagnostic, docsUrl: string): LspDiagnostic {
   const out: LspDiagnostic = {
@@ -22,6 +24,5 @@ export function toLspDiagnostic(d: Diagnostic, docsUrl: string): LspDiagnostic {
     source: 'ptx',
     message: d.message,
   };
-  if (d.data !== undefined) out.data = d.data;
   return out;
 }

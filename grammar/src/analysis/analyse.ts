@@ -197,16 +197,24 @@ class Analyser {
 
   run(): Analysis {
     const blocks = this.blocks;
-    for (const b of blocks) this.states.set(b, new BlockState(keyTable(b.kind)));
+    // Blocks of each kind, in file order (each pass below handles one kind).
+    const byKind: Record<BlockKind, Block[]> = { data: [], model: [], task: [], pretrain: [], finetune: [], compare: [], evaluate: [] };
+    const states: BlockState[] = [];
+    for (const b of blocks) {
+      const st = new BlockState(keyTable(b.kind));
+      this.states.set(b, st);
+      states.push(st);
+      byKind[b.kind]?.push(b);
+    }
     this.declare();
-    for (const b of blocks) this.checkBody(b, this.states.get(b)!);
-    for (const b of blocks) if (b.kind === 'task' && b.name) this.resolveTask(b.name.text, null);
-    for (const b of blocks) if (b.kind === 'data') this.buildData(b);
-    for (const b of blocks) if (b.kind === 'model') this.buildModel(b);
-    for (const b of blocks) if (b.kind === 'pretrain') this.buildPretrain(b);
-    for (const b of blocks) if (b.kind === 'finetune') this.buildRun(b);
-    for (const b of blocks) if (b.kind === 'compare') this.buildRun(b);
-    for (const b of blocks) if (b.kind === 'evaluate') this.buildEvaluate(b);
+    for (let i = 0; i < blocks.length; i++) this.checkBody(blocks[i]!, states[i]!);
+    for (const b of byKind.task) if (b.name) this.resolveTask(b.name.text, null);
+    for (const b of byKind.data) this.buildData(b);
+    for (const b of byKind.model) this.buildModel(b);
+    for (const b of byKind.pretrain) this.buildPretrain(b);
+    for (const b of byKind.finetune) this.buildRun(b);
+    for (const b of byKind.compare) this.buildRun(b);
+    for (const b of byKind.evaluate) this.buildEvaluate(b);
     const diagnostics = this.ctx.diagnostics.sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
     );
@@ -314,8 +322,16 @@ class Analyser {
 
   /** Every block of the file has one (made before the bodies are checked). */
   private state(b: Block): BlockState {
-    return this.states.get(b)!;
+    // Most lookups ask about the block being built, several times in a row.
+    if (b !== this.lastBlock) {
+      this.lastBlock = b;
+      this.lastState = this.states.get(b)!;
+    }
+    return this.lastState!;
   }
+
+  private lastBlock: Block | undefined;
+  private lastState: BlockState | undefined;
 
   private get<T>(b: Block, key: string): T | undefined {
     const st = this.state(b);

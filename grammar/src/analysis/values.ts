@@ -310,8 +310,8 @@ export class Evaluator {
     }
     const name = v.name.text;
     const primitive = PRIMITIVE_BY_NAME.get(name);
-    if (this.ctx.declarations.has(name) && !(primitive && v.args !== null)) {
-      const decl = this.ctx.declarations.get(name)!;
+    const decl = this.ctx.declarations.get(name);
+    if (decl && !(primitive && v.args !== null)) {
       this.ctx.references.push({ name, range: v.name.range, expected: 'task', target: decl });
       if (v.args !== null) {
         this.ctx.report('type-mismatch', v.argsRange ?? v.range, `'${name}' is a declared task and takes no arguments`);

@@ -61,6 +61,27 @@ describe('language server features', () => {
     ]);
   });
 
+  test('diagnostics: a burst of edits sent together is analysed once, and the result is that of the last edit', async () => {
+    const client = server();
+    const uri = client.open(`${BASE}finetune f from base on desc { method: full  steps: 10 }\n`);
+    await client.waitForDiagnostics(uri, 1);
+    const before = client.publishCount.get(uri) ?? 0;
+    // Thirty keystrokes in one write: retype the steps value, ending on a prefix method (a theory warning).
+    let text = client.text(uri);
+    let v = 0;
+    for (let k = 0; k < 30; k++) {
+      const next = k < 29 ? text.replace(/steps: \d+/, `steps: ${100 + k}`) : text.replace('method: full', 'method: prefix(length: 1)');
+      v = client.change(uri, next);
+      text = next;
+    }
+    const diags = await client.waitForDiagnostics(uri, v);
+    assert.deepEqual(diags.map((d) => d.code), ['novel-attention-pattern']);
+    await new Promise((r) => setTimeout(r, 100));
+    const published = (client.publishCount.get(uri) ?? 0) - before;
+    client.close(uri);
+    assert.ok(published <= 3, `${published} publications for a burst of 30 edits`);
+  });
+
   test('diagnostics update on change and clear on close', async () => {
     const client = server();
     const uri = client.open(`${BASE}finetune f from base on desc { method: full }\n`);

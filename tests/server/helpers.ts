@@ -88,6 +88,8 @@ let docCounter = 0;
 
 export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** How many times diagnostics were published for each document. */
+  readonly publishCount = new Map<string, number>();
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
   private waiters: Array<() => void> = [];
@@ -108,6 +110,7 @@ export class LspClient {
     proc.stderr.on('data', (d: Buffer) => (client.stderr += d.toString()));
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p);
+      client.publishCount.set(p.uri, (client.publishCount.get(p.uri) ?? 0) + 1);
       const w = client.waiters;
       client.waiters = [];
       w.forEach((f) => f());

@@ -1,8 +1,9 @@
 // Open documents and their analysis, computed once per document version and shared by every feature.
 // Closed documents have no snapshot: features answer requests about them with empty results.
 // Each open document keeps an IncrementalParser and an IncrementalAnalyser, so an edit re-parses only the
-// blocks it touched and re-analyses only the blocks linked to them by names. Features that need only the
-// syntax (completion, signature help, folding, symbols) read `ast` and never wait for the analysis.
+// blocks it touched (unchanged blocks are the previous version's objects: ASTs are read-only) and
+// re-analyses only the blocks linked to them by names. Features that need only the syntax (completion,
+// signature help, folding, symbols) read `ast` and never wait for the analysis.
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, ParseResult, PtxFile } from '../../grammar/src/index.js';

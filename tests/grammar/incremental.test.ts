@@ -1,12 +1,19 @@
 // The incremental parser gives exactly the full parse: for every example, and for seeded random edit
 // sequences on all examples concatenated, fed one edit after another to one IncrementalParser, the AST and
 // the problems deep-equal parse()'s, and the analysis of the incremental parse equals analyse(text).
+// Results are read-only and reused: a block keeps its object while its chunk keeps its text and line, and
+// frozen results go through the analysis and the services unchanged (nothing writes to an AST).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyse, parse, type ParseResult } from '../../grammar/src/index.js';
-import { IncrementalParser } from '../../grammar/src/syntax/incremental.js';
+import { analyse, parse, type Block, type ParseResult } from '../../grammar/src/index.js';
+import { IncrementalAnalyser } from '../../grammar/src/analysis/incremental.js';
+import { completionSite } from '../../grammar/src/services/completionContext.js';
+import { LineIndex } from '../../grammar/src/services/lineIndex.js';
+import { nodeAt } from '../../grammar/src/services/nodeAt.js';
+import { collectDeclarations, indexSymbols, symbolAt } from '../../grammar/src/services/symbols.js';
+import { blockOrigins, IncrementalParser, type BlockOrigins } from '../../grammar/src/syntax/incremental.js';
 import { Rng } from '../../runtime/src/data/rng.js';
 
 const EXAMPLES = readdirSync('examples')
@@ -136,17 +143,87 @@ test('300 seeded random edit sequences: every incremental parse equals the full 
   assert.ok(clean > total * 0.2 && clean < total * 0.9, `${clean} of ${total} edited texts were clean`);
 });
 
-test('the combined result never shares objects with the cache: mutating it changes no later parse', () => {
+/** Freezes an AST and everything in it: any later write to it throws (ES modules are strict). */
+function deepFreeze(x: unknown): void {
+  if (x === null || typeof x !== 'object' || Object.isFrozen(x)) return;
+  Object.freeze(x);
+  for (const v of Object.values(x)) deepFreeze(v);
+}
+
+test('a block is the same object in consecutive results exactly when its chunk kept its text and line', () => {
   const inc = new IncrementalParser();
-  const first = inc.parse(ALL);
-  assert.equal(first.problems.length, 0);
-  for (const b of first.ast.blocks) {
-    b.range.start.line += 1000;
-    if (b.name) b.name.text = 'mutated';
-    b.body?.entries.splice(0);
+  const r = Rng.stream(5);
+  let text = ALL;
+  let prev = inc.parse(text);
+  let reused = 0;
+  let moved = 0;
+  for (let step = 0; step < 20; step++) {
+    // Alternate value edits (line count kept) with comment lines inserted (the blocks below move).
+    if (step % 2 === 0) text = EDITS[0]!(text, r);
+    else {
+      const at = lineStart(text, r);
+      text = text.slice(0, at) + '// note\n' + text.slice(at);
+    }
+    const next = inc.parse(text);
+    assertSameParse(text, next, `step ${step}`);
+    const was = blockOrigins(prev);
+    const now = blockOrigins(next);
+    if (was && now) {
+      const before = new Map<string, Block>();
+      const ids = new Map<object, number>();
+      const key = (o: BlockOrigins, i: number): string => {
+        const c = o.chunks[i]!;
+        if (!ids.has(c)) ids.set(c, ids.size);
+        return `${ids.get(c)}:${o.indexes[i]}:${o.lines[i]}`;
+      };
+      prev.ast.blocks.forEach((blk, i) => before.set(key(was, i), blk));
+      const old = new Set(prev.ast.blocks);
+      const oldChunks = new Set(was.chunks);
+      next.ast.blocks.forEach((blk, i) => {
+        const same = before.get(key(now, i));
+        if (same) {
+          assert.equal(blk, same, `step ${step}: block ${i} (same chunk and line) is reused`);
+          reused++;
+        } else {
+          assert.ok(!old.has(blk), `step ${step}: block ${i} (new chunk or line) is a new object`);
+          if (oldChunks.has(now.chunks[i]!)) moved++;
+        }
+      });
+    }
+    prev = next;
   }
-  first.ast.comments.splice(0);
-  assertSameParse(ALL, inc.parse(ALL), 'after mutating the previous result');
+  assert.ok(reused > 500 && moved > 100, `${reused} blocks reused, ${moved} moved`);
+});
+
+test('results are read-only and nothing writes to them: frozen results analyse, index and answer queries as fresh parses do', () => {
+  const inc = new IncrementalParser();
+  const analyser = new IncrementalAnalyser();
+  const r = Rng.stream(17);
+  let text = ALL;
+  let clean = 0;
+  for (let step = 0; step < 12; step++) {
+    const got = inc.parse(text);
+    deepFreeze(got.ast);
+    // analyse() reports a write to a frozen node (a TypeError) as an internal-error diagnostic.
+    const want = analyse(text).diagnostics;
+    assert.ok(!want.some((d) => d.code === 'internal-error'));
+    assert.deepStrictEqual(analyse(text, got).diagnostics, want, `step ${step}: analyse`);
+    assert.deepStrictEqual(analyser.analyse(text, got).diagnostics, want, `step ${step}: IncrementalAnalyser`);
+    const decls = collectDeclarations(got.ast);
+    indexSymbols(got.ast, decls);
+    const index = new LineIndex(text);
+    for (let k = 0; k < 40; k++) {
+      const offset = pick(r, text.length + 1);
+      const p = index.positionAt(offset);
+      nodeAt(got.ast, p);
+      symbolAt(got.ast, decls, p);
+      completionSite(text, offset, got.ast, index);
+    }
+    if (got.problems.length === 0) clean++;
+    // Alternate value edits (blocks reused in place) with inserted lines (blocks below moved).
+    text = step % 2 === 0 ? EDITS[0]!(text, r) : text.replace(/\n/, '\n// note\n');
+  }
+  assert.ok(clean >= 10, `${clean} of 12 texts were clean (the incremental path)`);
 });
 
 test('tokens of the incremental result are the full lexer tokens', () => {

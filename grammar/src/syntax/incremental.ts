@@ -17,7 +17,7 @@ import { ptxLexer } from './tokens.js';
 /** A line that begins a top-level chunk: a block keyword at column 0, whitespace, then a name or '['. */
 const CHUNK_START = /(?:data|model|task|pretrain|finetune|compare|evaluate)[ \t]+[A-Za-z_[]/y;
 
-/** The parse of one chunk, with positions relative to the chunk's first line. Never handed out. */
+/** The parse of one chunk, with positions relative to the chunk's first line. */
 interface ChunkParse {
   blocks: Block[];
   comments: Comment[];
@@ -25,6 +25,13 @@ interface ChunkParse {
   clean: boolean;
   /** The latest parse that used this chunk. */
   generation: number;
+}
+
+/** A chunk's blocks and comments moved to the line where it is used (the result's objects). */
+interface Placed {
+  line: number;
+  blocks: Block[];
+  comments: Comment[];
 }
 
 /**
@@ -62,10 +69,21 @@ class IncrementalResult implements ParseResult {
   }
 }
 
+/**
+ * Parses one document version after another. Results are read-only: a block whose chunk text and line are
+ * unchanged since the previous parse is the same object in both results (so an edit that keeps the line
+ * count allocates only the blocks of the chunk it touched). Nothing may change an AST after parse()
+ * returns it: the analysis, the services and the server's features only read it (parse() itself finishes a
+ * recovered block before returning; tests/grammar/incremental.test.ts freezes results and runs the analysis
+ * and the services on them).
+ */
 export class IncrementalParser {
   private cache = new Map<string, ChunkParse>();
-  /** The chunks of the latest text in order: most chunks of the next text are the same, in the same order. */
-  private previous: Array<{ text: string; chunk: ChunkParse }> = [];
+  /**
+   * The chunks of the latest text in order, with the blocks the result holds: most chunks of the next text
+   * are the same, in the same order, and most at the same line (their blocks are then handed out again).
+   */
+  private previous: Array<{ text: string; chunk: ChunkParse; placed: Placed }> = [];
   /** Parse counter: chunks used by the latest parse carry its number, the others are evicted. */
   private generation = 0;
 
@@ -79,7 +97,7 @@ export class IncrementalParser {
     const comments: Comment[] = [];
     const origins = { chunks: [] as ChunkParse[], indexes: [] as number[], lines: [] as number[] };
     const previous = this.previous;
-    const current: Array<{ text: string; chunk: ChunkParse }> = [];
+    const current: Array<{ text: string; chunk: ChunkParse; placed: Placed }> = [];
     // Unchanged chunks keep their order: compare with the previous text's chunks from either end first (a
     // string comparison) and look up the cache (which hashes the text) only for the others.
     const tail = starts.length - previous.length;
@@ -93,7 +111,6 @@ export class IncrementalParser {
         this.cache.set(chunkText, chunk);
       }
       chunk.generation = gen;
-      current.push({ text: chunkText, chunk });
       if (!chunk.clean) {
         // Keep the cached chunks after this one too: the next edit usually fixes this chunk, and the
         // others should not all be parsed again then.
@@ -106,13 +123,15 @@ export class IncrementalParser {
         this.previous = [];
         return parse(text);
       }
-      for (let k = 0; k < chunk.blocks.length; k++) {
-        blocks.push(shiftBlock(chunk.blocks[k]!, line));
+      const placed = same?.placed.line === line ? same.placed : place(chunk, line);
+      current.push({ text: chunkText, chunk, placed });
+      for (let k = 0; k < placed.blocks.length; k++) {
+        blocks.push(placed.blocks[k]!);
         origins.chunks.push(chunk);
         origins.indexes.push(k);
         origins.lines.push(line);
       }
-      for (const c of chunk.comments) comments.push({ text: c.text, range: shiftRange(c.range, line) });
+      for (const c of placed.comments) comments.push(c);
     }
     this.evict(gen);
     this.previous = current;
@@ -141,6 +160,16 @@ export class IncrementalParser {
 function parseChunk(chunkText: string): ChunkParse {
   const r = parse(chunkText);
   return { blocks: r.ast.blocks, comments: r.ast.comments, clean: r.problems.length === 0, generation: 0 };
+}
+
+/** A chunk's blocks and comments at `line` (the parse itself at line 0). */
+function place(chunk: ChunkParse, line: number): Placed {
+  if (line === 0) return { line, blocks: chunk.blocks, comments: chunk.comments };
+  return {
+    line,
+    blocks: chunk.blocks.map((b) => shiftBlock(b, line)),
+    comments: chunk.comments.map((c) => ({ text: c.text, range: shiftRange(c.range, line) })),
+  };
 }
 
 function countLines(text: string): number {
@@ -198,7 +227,7 @@ function commentStateAfter(text: string, from: number, to: number, open: boolean
   return open;
 }
 
-// Copies with every line moved by `dl`: cached chunk ASTs stay untouched whatever callers do with the result.
+// Copies with every line moved by `dl` (a chunk's parse is at line 0; the copies are what results hold).
 
 function shiftPos(p: Position, dl: number): Position {
   return { line: p.line + dl, character: p.character };

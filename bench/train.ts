@@ -1,4 +1,6 @@
 // `npm run bench -- train [--widths 64,256] [--repeats 3] [--backends wasm,cpu] [--seconds 3] [--no-torch]`
+// `npm run bench -- train --paper [--threads 1] [--seconds 3] [--repeats 3]`: the models of examples/paper/
+// instead (see paperMain below).
 // Training speed of our engine on every available backend (wasm and node also with 2 data-parallel
 // threads, "wasm_2threads") against the PyTorch reference
 // (bench/reference/train_bench.py: Debian's python3-torch, 2 threads, OpenBLAS, OMP_WAIT_POLICY=PASSIVE).
@@ -13,6 +15,11 @@ import { createTrainer, initBackend } from '../runtime/src/engine/index.js';
 import type { BackendName, Batch, Layout } from '../runtime/src/engine/types.js';
 import type { ModelSpec, ScheduleSpec } from '../grammar/src/spec.js';
 import { Rng } from '../runtime/src/engine/rng.js';
+import { readFileSync } from 'node:fs';
+import { analyse } from '../grammar/src/index.js';
+import type { MethodSpec } from '../grammar/src/spec.js';
+import { trainStream } from '../runtime/src/data/examples.js';
+import { toBatch } from '../runtime/src/data/batch.js';
 
 const LAYOUT: Layout = { reserve: 4, length: 10, vocab: 20 };
 const BATCH = 32;
@@ -102,7 +109,67 @@ function torchPython(): { python: string } | { reason: string } {
   return r.status === 0 ? { python } : { reason: `${python} cannot import torch` };
 }
 
+/** The pretrained models of examples/paper/ (the first pretrain block of each spec). */
+const PAPER_MODELS: Array<[string, string]> = [
+  ['sort (1 layer, width 32)', 'examples/paper/sort-descending.ptx'],
+  ['4-task (2 layers, width 48)', 'examples/paper/elicit.ptx'],
+  ['4-task quick (2 layers, width 32)', 'examples/paper/quick/elicit.ptx'],
+  ['translation (2 layers, width 48, vocab 97)', 'examples/paper/translation.ptx'],
+];
+
+/**
+ * Steps per second and CPU milliseconds per step of the paper specs' models on wasm, for full fine-tuning,
+ * rank-1 LoRA on the four attention matrices and a residual prefix of length min(8, reserve), batch 64,
+ * data drawn from the spec's own tasks as `ptx run` does. Each figure is the best of `repeats` windows of
+ * `seconds` (CPU time is less load-dependent than wall time, the best window least of all on a shared
+ * machine). One JSON line per model and method.
+ */
+async function paperMain(args: string[]): Promise<void> {
+  const seconds = Number(flag(args, 'seconds', '3'));
+  const repeats = Number(flag(args, 'repeats', '3'));
+  const threads = Number(flag(args, 'threads', '1'));
+  await initBackend('wasm');
+  for (const [label, file] of PAPER_MODELS) {
+    const analysis = analyse(readFileSync(file, 'utf8'));
+    const pre = [...analysis.spec.pretrains.values()][0];
+    if (!pre) throw new Error(`${file} has no pretrain block`);
+    const layout: Layout = { reserve: pre.reserve, length: pre.data.length, vocab: pre.data.vocab };
+    const methods: Array<[string, MethodSpec]> = [
+      ['full', { kind: 'full' }],
+      ['lora', { kind: 'lora', rank: 1, alpha: 1, targets: ['query', 'key', 'value', 'output'] }],
+      ['prefix', { kind: 'prefix', length: Math.min(8, pre.reserve), space: 'residual' }],
+    ];
+    for (const [name, method] of methods) {
+      const schedule: ScheduleSpec = { ...pre.schedule, batch: 64 };
+      const trainer = await createTrainer({ model: pre.model, layout, method, schedule, base: null, threads });
+      const stream = trainStream(pre.data, pre.tasks, 1);
+      const step = () => trainer.step(toBatch(stream.take(64), layout));
+      try {
+        for (let i = 0; i < 5; i++) await step();
+        let best = { stepsPerSecond: 0, cpuMsPerStep: Infinity };
+        for (let r = 0; r < repeats; r++) {
+          let n = 0;
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          while (performance.now() - t0 < seconds * 1000) {
+            await step();
+            n++;
+          }
+          const wall = (performance.now() - t0) / 1000;
+          const cpu = process.cpuUsage(c0);
+          const cpuMs = (cpu.user + cpu.system) / 1000 / n;
+          if (cpuMs < best.cpuMsPerStep) best = { stepsPerSecond: n / wall, cpuMsPerStep: cpuMs };
+        }
+        console.log(JSON.stringify({ model: label, method: name, threads, steps_per_s: round(best.stepsPerSecond), cpu_ms_per_step: round(best.cpuMsPerStep) }));
+      } finally {
+        trainer.dispose();
+      }
+    }
+  }
+}
+
 export default async function main(args: string[]): Promise<void> {
+  if (args.includes('--paper')) return paperMain(args);
   const widths = flag(args, 'widths', '64,256').split(',').map(Number);
   const repeats = Number(flag(args, 'repeats', '3'));
   const seconds = Number(flag(args, 'seconds', '3'));

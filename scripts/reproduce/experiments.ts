@@ -74,17 +74,9 @@ export const EXPERIMENTS: Experiment[] = [
       { text: 'LoRA with the prefix’s budget learns descending, the prefix does not', higher: 'desc-lora', lower: 'desc-prefix', margin: 0.3 },
     ],
   },
-  {
-    id: 'elicit',
-    title: 'Prefixes elicit pretrained tasks',
-    spec: 'examples/paper/elicit.ptx',
-    quickSpec: 'examples/paper/quick/elicit.ptx',
-    rows: [
-      ...TASKS4.map((t): PaperRow => ({ id: `base-${t}`, label: `4-task model without a prefix, tested on ${t}`, select: { run: 'base', task: t }, paper: null, claim: null })),
-      ...TASKS4.map((t): PaperRow => ({ id: `prefix-${t}`, label: `${t} elicited by a prefix`, select: { compare: `get_${t}`, method: 'prefix', task: t }, paper: '99.6–100%', claim: ge(0.9) })),
-    ],
-    directions: TASKS4.map((t) => ({ text: `a prefix elicits ${t} from the 4-task model`, higher: `prefix-${t}`, lower: `base-${t}`, margin: 0.3 })),
-  },
+  // Before elicit: the 4-task pretraining that compose, elicit and histogram share is trained (and timed)
+  // by whichever runs first, and compose has the fewest tuning runs, so every experiment stays within the
+  // issue's 10 minutes; docs/results.md says which experiment trained it.
   {
     id: 'compose',
     title: 'Prefix learns sort-then-add-1',
@@ -97,6 +89,17 @@ export const EXPERIMENTS: Experiment[] = [
     // No direction: at CPU scale the prefix does not learn the composition (see the notes), so the quick
     // run has nothing it could show the direction of.
     directions: [],
+  },
+  {
+    id: 'elicit',
+    title: 'Prefixes elicit pretrained tasks',
+    spec: 'examples/paper/elicit.ptx',
+    quickSpec: 'examples/paper/quick/elicit.ptx',
+    rows: [
+      ...TASKS4.map((t): PaperRow => ({ id: `base-${t}`, label: `4-task model without a prefix, tested on ${t}`, select: { run: 'base', task: t }, paper: null, claim: null })),
+      ...TASKS4.map((t): PaperRow => ({ id: `prefix-${t}`, label: `${t} elicited by a prefix`, select: { compare: `get_${t}`, method: 'prefix', task: t }, paper: '99.6–100%', claim: ge(0.9) })),
+    ],
+    directions: TASKS4.map((t) => ({ text: `a prefix elicits ${t} from the 4-task model`, higher: `prefix-${t}`, lower: `base-${t}`, margin: 0.3 })),
   },
   {
     id: 'histogram',

@@ -3,21 +3,10 @@
 // (with its attention record), the backend, which jobs trained and for how long, and the wall time.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { AttentionRecord } from '../../runtime/src/engine/types.js';
+import type { ResultRow } from '../../runtime/src/commands/run/reporter.js';
 
-export interface SpecResult {
-  run: string;
-  task: string;
-  exact: number;
-  perToken: number;
-  samples: number;
-  trainable: number;
-  trainSeconds: number;
-  backend: string;
-  seed: number;
-  cached: boolean;
-  attention: AttentionRecord | null;
-}
+/** What the reproduction keeps of each result row `ptx run --events` reports. */
+export type SpecResult = Pick<ResultRow, 'run' | 'task' | 'exact' | 'perToken' | 'samples' | 'trainable' | 'trainSeconds' | 'backend' | 'seed' | 'cached' | 'attention'>;
 
 export interface SpecRun {
   file: string;
@@ -100,7 +89,7 @@ export function runSpec(file: string, opts: RunSpecOptions): Promise<SpecRun> {
           backend: String(e.backend),
           seed: Number(e.seed),
           cached: Boolean(e.cached),
-          attention: (e.attention as AttentionRecord | null) ?? null,
+          attention: (e.attention as SpecResult['attention']) ?? null,
         });
         break;
       case 'error':

@@ -96,42 +96,12 @@ function dots(a: Float64Array, ao: number, m: Float64Array, n: number, hd: numbe
 }
 
 /**
- * acc[ao + e] += Σ_j c[j]·m[j·hd + e] over j < n, rounding to float32 after every term in j order: exactly
- * what `acc[ao + e] += c[j] * m[j·hd + e]` on a Float32Array does term by term, with four terms per load
- * and store of acc. (Adding a zero term changes nothing, so zero coefficients need no skipping.)
- */
-function axpys(c: Float64Array, m: Float64Array, n: number, hd: number, acc: Float32Array, ao: number): void {
-  const f = Math.fround;
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const c0 = c[j]!;
-    const c1 = c[j + 1]!;
-    const c2 = c[j + 2]!;
-    const c3 = c[j + 3]!;
-    const m0 = j * hd;
-    const m1 = m0 + hd;
-    const m2 = m1 + hd;
-    const m3 = m2 + hd;
-    for (let e = 0; e < hd; e++) {
-      let t = acc[ao + e]!;
-      t = f(t + c0 * m[m0 + e]!);
-      t = f(t + c1 * m[m1 + e]!);
-      t = f(t + c2 * m[m2 + e]!);
-      acc[ao + e] = t + c3 * m[m3 + e]!;
-    }
-  }
-  for (; j < n; j++) {
-    const cj = c[j]!;
-    const mo = j * hd;
-    for (let e = 0; e < hd; e++) acc[ao + e] += cj * m[mo + e]!;
-  }
-}
-
-/**
  * acc[ao + e] += Σ_i C[i·stride + j]·m[i·hd + e] for i0 ≤ i < i1, rounding to float32 after every term in
- * i order (as `axpys`, down column j of C).
+ * i order: exactly what `acc[ao + e] += c * m[i·hd + e]` on a Float32Array does term by term, with four
+ * terms per load and store of acc. (Adding a zero term changes nothing, so zero coefficients need no
+ * skipping.) A row of coefficients is stride 1, column 0; a column of a row-major matrix is stride = width.
  */
-function colAxpys(C: Float64Array, stride: number, j: number, i0: number, i1: number, m: Float64Array, hd: number, acc: Float32Array, ao: number): void {
+function axpys(C: Float64Array, stride: number, j: number, i0: number, i1: number, m: Float64Array, hd: number, acc: Float32Array, ao: number): void {
   const f = Math.fround;
   let i = i0;
   for (; i + 4 <= i1; i += 4) {
@@ -205,7 +175,7 @@ export function attentionForward(
           row[j] = dropMask ? p * dropMask[po + j]! : p;
         }
         yrow.fill(0);
-        axpys(row, v, keys, hd, yrow, 0);
+        axpys(row, 1, 0, 0, keys, v, hd, yrow, 0);
         y.set(yrow, (b * R + i - Q0) * d + h * hd);
       }
     }
@@ -287,13 +257,13 @@ export function attentionBackward(
           dp[j] = ds;
           dsM[ro + j] = ds;
         }
-        axpys(dp, k, keys, hd, dq, qo);
+        axpys(dp, 1, 0, 0, keys, k, hd, dq, qo);
       }
       // dv_j += pd_ij · dy_i and dk_j += ds_ij · q_i, over the queries i that see key j, in i order.
       for (let j = 0; j < Tk; j++) {
         const i0 = Math.max(Q0, j < P ? 0 : j - P);
-        colAxpys(pdM, Tk, j, i0, T, g, hd, dv, j * hd);
-        colAxpys(dsM, Tk, j, i0, T, q, hd, dk, j * hd);
+        axpys(pdM, Tk, j, i0, T, g, hd, dv, j * hd);
+        axpys(dsM, Tk, j, i0, T, q, hd, dk, j * hd);
       }
       for (let i = 0; i < T; i++) {
         const dst = (b * T + i) * 3 * d + hoff;

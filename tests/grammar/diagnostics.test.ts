@@ -70,6 +70,17 @@ check('outputs beyond the vocabulary', 'data d { values: 0..7  vocab: 10 }\nmode
 check('translate on digits', 'data d { length: 2 }\nmodel m { width: 8 }\npretrain p { model: m  data: d  tasks: [<|translate(en, de)|>] }', [{ code: 'incompatible-data' }]);
 check('probe of the wrong length', PREAMBLE + 'evaluate [base] on [asc] { probe: <|[1, 2]|> }', [{ code: 'invalid-probe', message: 'has 2 tokens' }]);
 
+check(
+  'a translate step after the first receives the language the first produced',
+  'data w { kind: words  words: 8  length: 2 }\nmodel m { width: 8 }\npretrain p { model: m  data: w  tasks: [<|translate(es, de) then translate(es, en)|>] }',
+  [{ code: 'incompatible-data', message: 'expects Spanish words but receives German words' }],
+);
+check(
+  'a word probe outside the input languages of the evaluated tasks',
+  'data w { kind: words  words: 8  length: 2 }\nmodel m { width: 8 }\ntask es_es = translate(es, es)\npretrain p { model: m  data: w  tasks: [es_es] }\nevaluate [p] on [es_es] { probe: <|[1, 2]|> }',
+  [{ code: 'invalid-probe', message: '17..24 (Spanish words)' }],
+);
+
 // ---- theory ----
 check('prefix for a new attention pattern', PREAMBLE + 'finetune f from base on desc { method: <|prefix(length: 2)|> }', [
   { code: 'novel-attention-pattern', message: 'prefix-tuning cannot change the relative attention that task `desc` needs' },
@@ -78,6 +89,37 @@ check('prompt for a new value map', PREAMBLE + 'finetune f from base on add(2) {
 
 test('a composition of pretrained skills is not warned (the paper’s sort-then-add-1)', () => {
   expectNoDiagnostics(PREAMBLE + 'finetune f from base on sort(ascending) then add(1) { method: prefix(length: 4) }');
+});
+
+// The reproduction's translation setup: pretraining on English→German plus copying Spanish words trains the
+// Spanish output rows without the English→Spanish table, which stays a novel map for a prefix.
+const WORDS_PRE = `data w { kind: words  words: 32  length: 2 }
+model lex { layers: 2  heads: 2  width: 48  mlp: 192  context: 20 }
+task en_de = translate(en, de)
+task es_es = translate(es, es)
+task en_es = translate(en, es)
+pretrain base { model: lex  data: w  tasks: [en_de, es_es]  reserve: 16 }
+`;
+
+test('words: a mixture of English→German and Spanish→Spanish is accepted, each task on its own input language', () => {
+  const a = expectNoDiagnostics(WORDS_PRE + 'evaluate [base] on [en_de, es_es] { probe: [3, 17] }\nevaluate [base] on [es_es] { probe: [70, 80] }');
+  assert.deepEqual(a.spec.pretrains.get('base')!.tasks.map((t) => t.name), ['en_de', 'es_es']);
+});
+
+check('a prefix for English→Spanish after English→German and Spanish copying', WORDS_PRE + 'finetune f from base on en_es { method: <|prefix(length: 16)|> }', [
+  { code: 'novel-value-map', message: 'look up the Spanish word for each English word' },
+]);
+
+test('translate(es, es) is the copy map: no lookup table, and a prefix for copying Spanish is not warned', () => {
+  const a = analyse(WORDS_PRE + 'finetune f from base on en_es { method: prefix(length: 16) }');
+  const d = a.diagnostics.find((x) => x.code === 'novel-value-map')!;
+  assert.match(d.message, /whose maps are: look up the German word for each English word; copy the attended value/);
+  assert.doesNotMatch(d.message, /Spanish word for each Spanish word/);
+  expectNoDiagnostics(WORDS_PRE + 'finetune g from base on es_es { method: prefix(length: 16) }');
+});
+
+test('LoRA and full fine-tuning for English→Spanish from that mixture get no theory warning', () => {
+  expectNoDiagnostics(WORDS_PRE + 'finetune f from base on en_es { method: lora(rank: 8, targets: [output]) }\nfinetune g from base on en_es { method: full }');
 });
 
 test('full fine-tuning and LoRA never get theory warnings', () => {

@@ -141,6 +141,50 @@ test('words: inputs are English tokens, translation lands in the target block', 
   }
 });
 
+test('words: a mixture draws each input in its own task’s language (en→de gets English, es→es Spanish)', () => {
+  const N = 20;
+  const data = digits({ kind: 'words', words: N, vocab: 3 * N + 1, length: 2, values: [0, 0] });
+  const enDe = task('en_de', { kind: 'translate', from: 'en', to: 'de' });
+  const esEs = task('es_es', { kind: 'translate', from: 'es', to: 'es' });
+  const ex = trainStream(data, [enDe, esEs], 5).take(2000);
+  const counts = [0, 0];
+  for (const e of ex) {
+    counts[e.task]!++;
+    if (e.task === 0) {
+      assert.ok(e.input.every((t) => t >= 1 && t <= N), `en_de input ${e.input}`);
+      assert.ok(e.output.every((t) => t >= N + 1 && t <= 2 * N), `en_de output ${e.output}`);
+      assert.deepEqual(e.output, e.input.map((t) => t + N));
+    } else {
+      assert.ok(e.input.every((t) => t >= 2 * N + 1 && t <= 3 * N), `es_es input ${e.input}`);
+      assert.deepEqual(e.output, e.input);
+    }
+  }
+  for (const c of counts) assert.ok(Math.abs(c - 1000) < 100, `task count ${c}`);
+  // The test set of each task is drawn in its own language and holds only test inputs of that language.
+  const esTest = testSet(data, esEs, 50);
+  assert.ok(esTest.every((e) => e.input.every((t) => t > 2 * N) && isTestInput(e.input, data.test)));
+  // A later step keeps the language: reverse then translate(de, en) reads German words.
+  const deRev = task('de_rev', { kind: 'reverse' }, { kind: 'translate', from: 'de', to: 'en' });
+  for (const e of trainStream(data, [deRev], 2).take(100)) {
+    assert.ok(e.input.every((t) => t >= N + 1 && t <= 2 * N));
+    assert.deepEqual(e.output, [...e.input].reverse().map((t) => t - N));
+  }
+});
+
+test('words: English-only streams draw exactly what they drew before input languages (stored runs stay valid)', () => {
+  // Before input languages, every word input came from drawInput(rng, data) over the English block.
+  const N = 20;
+  const data = digits({ kind: 'words', words: N, vocab: 3 * N + 1, length: 2, values: [0, 0] });
+  const enEs = task('en_es', { kind: 'translate', from: 'en', to: 'es' });
+  const rng = Rng.fromState(deriveSeed(9, 'train-data'));
+  const expected: number[][] = [];
+  while (expected.length < 50) {
+    const x = drawInput(rng, data);
+    if (!isTestInput(x, data.test)) expected.push(x);
+  }
+  assert.deepEqual(trainStream(data, [enEs], 9).take(50).map((e) => e.input), expected);
+});
+
 test('batch: reserve pads, input, output', () => {
   const b = toBatch(
     [

@@ -22,7 +22,7 @@ import {
   type TaskSpec,
   type TaskStep,
 } from '../spec.js';
-import { checkInputsFitVocab, checkLoraRank, checkReserve, checkSequenceFits, checkTaskOnData } from './checks.js';
+import { checkInputsFitVocab, checkLoraRank, checkProbe, checkReserve, checkSequenceFits, checkTaskOnData } from './checks.js';
 import { AnalysisContext, type Reference, type RefKind } from './context.js';
 import type { Diagnostic, Fix } from './diagnostics.js';
 import { checkTheory } from './theory-rules.js';
@@ -648,15 +648,7 @@ class Analyser {
     }
     for (const root of roots) {
       tasks.forEach((t, i) => checkTaskOnData(this.ctx, t, root.data, taskUses![i]!.range));
-      if (probe) {
-        const range = this.entryRange(b, 'probe');
-        const [lo, hi] = root.data.values;
-        if (probe.length !== root.data.length) {
-          this.ctx.report('invalid-probe', range, `the probe has ${probe.length} tokens, but inputs of data '${root.data.name}' (used by '${root.name}') have ${root.data.length}`);
-        } else if (probe.some((x) => x < lo || x > hi)) {
-          this.ctx.report('invalid-probe', range, `probe tokens must lie in ${lo}..${hi}, the input values of data '${root.data.name}'`);
-        }
-      }
+      if (probe) checkProbe(this.ctx, probe, root.data, root.name, tasks, this.entryRange(b, 'probe'));
     }
     const spec: EvaluateSpec = { kind: 'evaluate', name, runs: runNames, tasks, samples, probe };
     this.spec.evaluates.set(name, spec);

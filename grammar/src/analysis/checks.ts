@@ -1,5 +1,6 @@
 // Cross-checks between blocks: can this task run on this data, does the vocabulary hold its outputs, does
-// the sequence fit the model, is a prefix shorter than the reserved positions.
+// the sequence fit the model, is a prefix shorter than the reserved positions, is a probe an input.
+import { taskInputLang, wordLangRange } from '../catalogue/words.js';
 import type { Range } from '../syntax/ast.js';
 import type { DataSpec, Lang, MethodSpec, ModelSpec, TaskSpec } from '../spec.js';
 import type { AnalysisContext } from './context.js';
@@ -14,7 +15,9 @@ function taskLabel(task: TaskSpec): string {
 /** Reports whether `task` can run on `data` and fits its vocabulary. Returns true when it can. */
 export function checkTaskOnData(ctx: AnalysisContext, task: TaskSpec, data: DataSpec, range: Range): boolean {
   if (data.kind === 'words') {
-    let lang: Lang = 'en';
+    // The input is drawn in the task's input language (the source of its first translate), so only a later
+    // translate can receive words of the wrong language.
+    let lang: Lang = taskInputLang(task.steps);
     for (const s of task.steps) {
       if (s.kind === 'translate') {
         if (s.from !== lang) {
@@ -57,6 +60,28 @@ export function checkTaskOnData(ctx: AnalysisContext, task: TaskSpec, data: Data
     return false;
   }
   return true;
+}
+
+/**
+ * The attention probe must be an input of the data: `length` tokens in the input range. On word data inputs
+ * are words of a task's input language, so the probe must be words of one language that some evaluated task
+ * reads (English for the usual translate(en, …) tasks).
+ */
+export function checkProbe(ctx: AnalysisContext, probe: readonly number[], data: DataSpec, runName: string, tasks: readonly TaskSpec[], range: Range): void {
+  if (probe.length !== data.length) {
+    ctx.report('invalid-probe', range, `the probe has ${probe.length} tokens, but inputs of data '${data.name}' (used by '${runName}') have ${data.length}`);
+    return;
+  }
+  if (data.kind !== 'words') {
+    const [lo, hi] = data.values;
+    if (probe.some((x) => x < lo || x > hi)) ctx.report('invalid-probe', range, `probe tokens must lie in ${lo}..${hi}, the input values of data '${data.name}'`);
+    return;
+  }
+  const langs = [...new Set(tasks.map((t) => taskInputLang(t.steps)))];
+  const ranges = langs.map((l) => wordLangRange(l, data.words));
+  if (ranges.some(([lo, hi]) => probe.every((x) => x >= lo && x <= hi))) return;
+  const allowed = langs.map((l, i) => `${ranges[i]![0]}..${ranges[i]![1]} (${LANG_NAME[l]} words)`).join(' or ');
+  ctx.report('invalid-probe', range, `probe tokens must all lie in ${allowed}, the inputs of the evaluated tasks on data '${data.name}'`);
 }
 
 export function checkInputsFitVocab(ctx: AnalysisContext, data: DataSpec, range: Range): void {

@@ -15,7 +15,7 @@ export const BLOCKS: readonly BlockDef[] = [
     synopsis: 'data NAME { key: value ... }',
     doc: 'Where inputs come from: digit sequences (the paper’s setup) or sequences of words from the built-in word list.',
     keys: [
-      { name: 'kind', type: { kind: 'enum', values: ['digits', 'words'] }, default: 'digits', doc: '`digits`: integer tokens; `words`: English words of the built-in list.' },
+      { name: 'kind', type: { kind: 'enum', values: ['digits', 'words'] }, default: 'digits', doc: '`digits`: integer tokens; `words`: words of the built-in list, in each task’s input language (English unless its first step translates from another language).' },
       { name: 'values', type: { kind: 'range', min: 0 }, default: '0..7', doc: 'Inclusive range of input digits (digits only).' },
       { name: 'length', type: { kind: 'int', min: 1, max: 256 }, default: 10, doc: 'Input length; every task outputs as many tokens.' },
       { name: 'vocab', type: { kind: 'int', min: 2, max: 100_000 }, default: 10, doc: 'Vocabulary size (digits only; derived as 3 × words + 1 for word data).' },

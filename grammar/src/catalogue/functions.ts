@@ -39,7 +39,7 @@ export const PRIMITIVES: readonly FunctionDef[] = [
   {
     name: 'translate',
     category: 'primitive',
-    doc: 'Translate every word between two languages of the built-in word list (word data only). Needs the aligned pattern and a lookup table.',
+    doc: 'Translate every word between two languages of the built-in word list (word data only). Needs the aligned pattern and a lookup table. A task whose first translate is from language a reads words of a (`translate(es, de)` gets Spanish inputs). `translate(a, a)` maps every word to itself: it is the copy map, not a lookup table (`translate(es, es)` copies Spanish words).',
     params: [
       { name: 'from', type: { kind: 'enum', values: LANGS }, default: 'en', doc: 'Source language.' },
       { name: 'to', type: { kind: 'enum', values: LANGS }, default: 'de', doc: 'Target language.' },

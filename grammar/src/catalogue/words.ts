@@ -6,6 +6,8 @@
 // The order is fixed: `words: N` uses the first N entries, so it must never be reshuffled (stored runs and
 // their hashes depend on which words a token means).
 
+import type { Lang, TaskStep } from '../spec.js';
+
 export interface WordEntry {
   readonly en: string;
   readonly de: string;
@@ -275,3 +277,23 @@ export const WORDS: readonly WordEntry[] = [
   { en: 'nine', de: 'neun', es: 'nueve' },
   { en: 'ten', de: 'zehn', es: 'diez' },
 ];
+
+/** The languages in token order: with N words, language i holds tokens i·N + 1 .. (i + 1)·N. */
+export const WORD_LANGS: readonly Lang[] = ['en', 'de', 'es'];
+
+/** Inclusive range of the token ids of one language's words when `words` words are in use. */
+export function wordLangRange(lang: Lang, words: number): [number, number] {
+  const lo = 1 + WORD_LANGS.indexOf(lang) * words;
+  return [lo, lo + words - 1];
+}
+
+/**
+ * The language of a task's inputs on word data: the source language of its first `translate` step, since
+ * copy and reverse keep the language of what they receive; English when the task has no translate step.
+ * The analysis checks tasks against it and the runtime draws each example's input in it, so a mixture such
+ * as [translate(en, de), translate(es, es)] sees English inputs for the first task and Spanish for the second.
+ */
+export function taskInputLang(steps: readonly TaskStep[]): Lang {
+  for (const s of steps) if (s.kind === 'translate') return s.from;
+  return 'en';
+}

@@ -52,6 +52,9 @@ function cachedStepSkills(step: TaskStep): readonly Skill[] {
       return s;
     }
     case 'translate': {
+      // From a language to itself every word maps to itself: the identity, which is the copy map (so
+      // pretraining on translate(es, es) teaches copying Spanish words, not a lookup table).
+      if (step.from === step.to) return COPY;
       const key = `${step.from}->${step.to}`;
       let s = translateSkills.get(key);
       if (!s) translateSkills.set(key, (s = computeStepSkills(step)));

@@ -1,17 +1,18 @@
 // Streams of (input, output) examples in the paper's setup.
 //
 // Inputs: `length` tokens drawn uniformly from the data's values (digits: the inclusive range; words: the
-// English tokens 1..N). With `repeats` on, a draw holding more than length/2 distinct values is rejected
+// tokens of the task's input language, English 1..N unless the task starts by translating from another
+// language; in a mixture each example's input is drawn in the language of its own task). With `repeats` on, a draw holding more than length/2 distinct values is rejected
 // with probability 1/2, which makes repeated values common (the histogram task needs them).
 // Split: an input belongs to the test side when its hash says so (split.ts); the training stream skips
 // test inputs and the test stream skips training inputs, so training never sees a test input.
 // Outputs that do not fit the vocabulary (e.g. a histogram count of 10 with vocabulary 0..9, which needs
 // ten equal digits) are redrawn: the model could not emit them.
-import type { DataSpec, TaskSpec } from '../../../grammar/src/spec.js';
+import { taskInputLang, wordLangRange } from '../../../grammar/src/catalogue/words.js';
+import type { DataSpec, Lang, TaskSpec } from '../../../grammar/src/spec.js';
 import { deriveSeed, Rng } from './rng.js';
 import { isTestInput } from './split.js';
 import { applyTask } from './tasks.js';
-import { wordToken } from './words.js';
 
 export type SplitSide = 'train' | 'test';
 
@@ -25,15 +26,15 @@ export interface Example {
 /** Consecutive rejections after which a stream gives up: the data or task admits (almost) no examples. */
 const MAX_REJECTIONS = 100_000;
 
-/** Inclusive range of input token ids. */
-export function inputRange(data: DataSpec): [number, number] {
-  if (data.kind === 'words') return [wordToken(0, 'en', data.words), wordToken(data.words - 1, 'en', data.words)];
+/** Inclusive range of input token ids; `lang` is the input language on word data (ignored for digits). */
+export function inputRange(data: DataSpec, lang: Lang = 'en'): [number, number] {
+  if (data.kind === 'words') return wordLangRange(lang, data.words);
   return [data.values[0], data.values[1]];
 }
 
 /** One input draw, with the paper's repeat bias. */
-export function drawInput(rng: Rng, data: DataSpec): number[] {
-  const [lo, hi] = inputRange(data);
+export function drawInput(rng: Rng, data: DataSpec, lang: Lang = 'en'): number[] {
+  const [lo, hi] = inputRange(data, lang);
   for (;;) {
     const x: number[] = [];
     for (let i = 0; i < data.length; i++) x.push(rng.range(lo, hi));
@@ -44,10 +45,12 @@ export function drawInput(rng: Rng, data: DataSpec): number[] {
 
 /**
  * An endless, seeded stream of examples on one side of the split. With several tasks, each example's task
- * is drawn uniformly (pretraining on a mixture, no task token).
+ * is drawn uniformly (pretraining on a mixture, no task token), then its input in that task's language.
  */
 export class ExampleStream {
   private rng: Rng;
+  /** Input language of each task (word data; English for digits, where it is unused). */
+  private readonly langs: readonly Lang[];
 
   constructor(
     private readonly data: DataSpec,
@@ -57,6 +60,7 @@ export class ExampleStream {
   ) {
     if (tasks.length === 0) throw new Error('an example stream needs at least one task');
     this.rng = Rng.fromState(rngState);
+    this.langs = tasks.map((t) => taskInputLang(t.steps));
   }
 
   /** Generator state; a stream rebuilt with it continues with the same examples. */
@@ -68,7 +72,9 @@ export class ExampleStream {
     const wantTest = this.side === 'test';
     for (let tries = 0; tries < MAX_REJECTIONS; tries++) {
       const task = this.tasks.length === 1 ? 0 : this.rng.int(this.tasks.length);
-      const input = drawInput(this.rng, this.data);
+      // Same draws in the same order as before input languages existed, so English-only streams (and the
+      // stored runs trained on them) are unchanged.
+      const input = drawInput(this.rng, this.data, this.langs[task]!);
       if (isTestInput(input, this.data.test) !== wantTest) continue;
       const output = applyTask(this.tasks[task]!.steps, input, { words: this.data.words });
       if (output.some((t) => t < 0 || t >= this.data.vocab || !Number.isInteger(t))) continue;

@@ -211,6 +211,11 @@ test('input checks: context longer than the reserve, wrong batch size, probe len
   await assert.rejects(createTrainer(options({ kind: 'prefix', length: 4, space: 'residual' })), /needs 4 reserved positions/);
   // A kv prefix adds keys and needs no reserved positions.
   (await createTrainer(options({ kind: 'prefix', length: 4, space: 'kv' }))).dispose();
+  // ...and its keys have no positions, so it may even be longer than the context (16): it starts from the
+  // pad states repeated, and trains.
+  const long = await createTrainer(options({ kind: 'prefix', length: TINY.context + 5, space: 'kv' }));
+  assert.ok(Number.isFinite(await long.step(reverseBatch(LAYOUT, 2, 1))));
+  long.dispose();
   await assert.rejects(createTrainer(options(METHODS.full!, { model: { ...TINY, context: 8 } })), /context is 8/);
   const t = await createTrainer(options(METHODS.full!));
   await assert.rejects(t.step({ tokens: new Int32Array(10), batch: 2 }), /expected 2 × 11/);

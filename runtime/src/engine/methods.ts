@@ -62,16 +62,25 @@ export function checkContextLength(method: MethodSpec, reserve: number): void {
 /**
  * Residual-stream inputs and keys/values of every layer at the first P positions of an all-pad sequence:
  * what the pretrained model itself computes where a prefix goes. Prefixes start there, so a residual prefix
- * begins as exactly the unprefixed model.
+ * begins as exactly the unprefixed model. A kv prefix has no positions and may be longer than the context
+ * (the analysis allows it): its rows beyond the context repeat the pad states cyclically, since the model
+ * cannot be run on more positions than it has.
  */
 function padStates(cfg: GPTConfig, base: Weights, P: number): Array<{ input: Float32Array; key: Float32Array; value: Float32Array }> {
   return tf.tidy(() => {
-    const pads = tf.zeros([1, P], 'int32') as tf.Tensor2D;
-    const { trace } = forward(cfg, base, pads, {}, { train: false, dropoutSeed: 0, logitsFrom: P - 1, trace: true });
+    const T = Math.min(P, cfg.context);
+    const pads = tf.zeros([1, T], 'int32') as tf.Tensor2D;
+    const { trace } = forward(cfg, base, pads, {}, { train: false, dropoutSeed: 0, logitsFrom: T - 1, trace: true });
     const d = cfg.width;
-    const flat = (t: tf.Tensor4D) => tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [P, d]).dataSync() as Float32Array;
+    const rows = (data: Float32Array): Float32Array => {
+      if (T === P) return data;
+      const out = new Float32Array(P * d);
+      for (let t = 0; t < P; t++) out.set(data.subarray((t % T) * d, (t % T + 1) * d), t * d);
+      return out;
+    };
+    const flat = (t: tf.Tensor4D) => rows(tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [T, d]).dataSync() as Float32Array);
     return trace!.map((lt) => ({
-      input: tf.reshape(lt.input, [P, d]).dataSync() as Float32Array,
+      input: rows(tf.reshape(lt.input, [T, d]).dataSync() as Float32Array),
       key: flat(lt.k),
       value: flat(lt.v),
     }));

@@ -26,7 +26,7 @@ import { checkInputsFitVocab, checkLoraRank, checkProbe, checkReserve, checkSequ
 import { AnalysisContext, type Reference, type RefKind } from './context.js';
 import type { Diagnostic, Fix } from './diagnostics.js';
 import { checkTheory } from './theory-rules.js';
-import { defaultValue, Evaluator, methodText, type MethodUse, type TaskUse } from './values.js';
+import { defaultValue, Evaluator, methodText, optimizerSpec, type MethodUse, type TaskUse } from './values.js';
 
 /** A tuning method as written in a finetune or compare block, with its resolved trainable-parameter count. */
 export interface MethodInfo {
@@ -123,6 +123,9 @@ function keyTable(kind: BlockKind): KeyTable | null {
   }
   return t;
 }
+
+/** A finetune block's one run has the block's own seed (no compare seed): one pass of the seed loop. */
+const FINETUNE_SEEDS: readonly undefined[] = [undefined];
 
 /** Shared by blocks without keys (tasks): never written, there is no key position to write. */
 const NO_ENTRIES: never[] = [];
@@ -436,19 +439,24 @@ class Analyser {
     this.spec.models.set(b.name.text, { name: b.name.text, layers, heads, width, mlp, dropout, context, norm });
   }
 
-  /** The block's schedule with a method's overrides and a compare seed; the block part is computed once. */
-  private schedule(b: Block, overrides: { lr?: number; steps?: number } = {}, seed?: number): ScheduleSpec | undefined {
+  /** The block part of a run's schedule (computed once per block). */
+  private baseSchedule(b: Block): ScheduleSpec | undefined {
     const st = this.state(b);
     if (!st.scheduleDone) {
       st.baseSchedule = this.blockSchedule(b);
       st.scheduleDone = true;
     }
-    const base = st.baseSchedule;
+    return st.baseSchedule;
+  }
+
+  /** The block's schedule with a method's overrides and a compare seed. */
+  private schedule(b: Block, overrides: { lr?: number; steps?: number } = {}, seed?: number): ScheduleSpec | undefined {
+    const base = this.baseSchedule(b);
     if (!base) return undefined;
     return {
       steps: overrides.steps ?? base.steps,
       batch: base.batch,
-      optimizer: overrides.lr !== undefined ? { ...base.optimizer, lr: overrides.lr } : base.optimizer,
+      optimizer: overrides.lr !== undefined ? withLr(base.optimizer, overrides.lr) : base.optimizer,
       clip: base.clip,
       seed: seed ?? base.seed,
     };
@@ -543,21 +551,21 @@ class Analyser {
     }
     const pretrainTasksEnd = rootState.tasksEnd;
 
-    const uses: Array<{ use: MethodUse; item: Value | null }> = [];
+    let uses: MethodUse[];
     if (b.kind === 'finetune') {
       const m = this.get<MethodUse>(b, 'method');
       if (!m) return;
-      uses.push({ use: m, item: null });
+      uses = [m];
     } else {
       const ms = this.get<MethodUse[]>(b, 'methods');
       if (!ms) return;
-      ms.forEach((m) => uses.push({ use: m, item: null }));
+      uses = ms;
     }
-    const seeds = b.kind === 'compare' ? (this.get<number[]>(b, 'seeds') ?? []) : [undefined];
+    const seeds = b.kind === 'compare' ? (this.get<number[]>(b, 'seeds') ?? []) : FINETUNE_SEEDS;
     const runs: FinetuneSpec[] = [];
-    const count = (m: MethodSpec, model: ModelSpec, vocab: number): ParamCount => this.count(m, model, vocab);
+    const count = this.countFn;
     const name = b.name.text;
-    for (const { use } of uses) {
+    for (const use of uses) {
       const overrides = { lr: use.lr, steps: use.steps };
       checkReserve(this.ctx, use.method, root.reserve, root.name, use.range);
       checkLoraRank(this.ctx, use.method, root.model, use.range);
@@ -579,8 +587,9 @@ class Analyser {
       }
       // Compare runs are named by the method's canonical text; a finetune run by its block.
       const label = b.kind === 'compare' ? methodText(use.method, overrides) : '';
+      const runPrefix = b.kind === 'compare' ? `${name}/${label}/seed` : '';
       this.methods.push({
-        run: b.kind === 'finetune' ? name : `${name}/${label}/seed${seeds[0] ?? 0}`,
+        run: b.kind === 'finetune' ? name : runPrefix + (seeds[0] ?? 0),
         block: b,
         range: use.range,
         method: use.method,
@@ -588,27 +597,28 @@ class Analyser {
         vocab: root.data.vocab,
         count: this.count(use.method, root.model, root.data.vocab),
       });
+      const base = this.baseSchedule(b);
+      if (!base) continue;
+      // The method's optimizer is the same for every seed: one object shared by its runs, as runs without an
+      // lr override share the block's.
+      const optimizer = overrides.lr !== undefined ? withLr(base.optimizer, overrides.lr) : base.optimizer;
+      const steps = overrides.steps ?? base.steps;
       for (const seed of seeds) {
-        const schedule = this.schedule(b, overrides, seed);
-        if (!schedule) continue;
-        const run: FinetuneSpec = {
-          kind: 'finetune',
-          name: b.kind === 'finetune' ? name : `${name}/${label}/seed${seed}`,
-          from: fromName,
-          root: root.name,
-          task,
-          method: use.method,
-          schedule,
-        };
-        if (b.kind === 'compare') run.compare = name;
-        runs.push(run);
+        const schedule: ScheduleSpec = { steps, batch: base.batch, optimizer, clip: base.clip, seed: seed ?? base.seed };
+        // Built with all their fields at once (adding `compare` afterwards gave every run a second shape
+        // and an out-of-object property store).
+        runs.push(
+          b.kind === 'compare'
+            ? { kind: 'finetune', name: runPrefix + seed, from: fromName, root: root.name, task, method: use.method, schedule, compare: name }
+            : { kind: 'finetune', name, from: fromName, root: root.name, task, method: use.method, schedule },
+        );
       }
     }
     if (b.kind === 'finetune') {
       if (runs[0]) this.spec.finetunes.set(b.name.text, runs[0]);
       return;
     }
-    const spec: CompareSpec = { kind: 'compare', name: b.name.text, from: fromName, task, methods: uses.map((u) => u.use.method), seeds: seeds as number[], runs };
+    const spec: CompareSpec = { kind: 'compare', name: b.name.text, from: fromName, task, methods: uses.map((u) => u.method), seeds: seeds as number[], runs };
     this.spec.compares.set(spec.name, spec);
   }
 
@@ -653,6 +663,9 @@ class Analyser {
     const spec: EvaluateSpec = { kind: 'evaluate', name, runs: runNames, tasks, samples, probe };
     this.spec.evaluates.set(name, spec);
   }
+
+  /** `count` as a function value for the theory rules (one for the analysis, not one per run block). */
+  private readonly countFn = (m: MethodSpec, model: ModelSpec, vocab: number): ParamCount => this.count(m, model, vocab);
 
   /**
    * trainableParameters, shared by every use with the same method on a model of the same shape (the count
@@ -718,6 +731,11 @@ function defaultOf(def: ParamDef): unknown {
     return Array.isArray(v) ? [...v] : typeof v === 'object' && v !== null ? { ...v } : v;
   }
   return defaultValue(d);
+}
+
+/** `{ ...o, lr }`: the same fields in the same order. */
+function withLr(o: OptimizerSpec, lr: number): OptimizerSpec {
+  return optimizerSpec(o.kind, lr, o.weightDecay, o.beta1, o.beta2, o.momentum);
 }
 
 function sameRange(a: Range, b: Range): boolean {

@@ -64,7 +64,7 @@ export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
   const loraText = methodText(lora, input.overrides);
   const who = METHOD_NAME[input.method.kind];
   const had = input.learned.map((t) => t.name || 'an inline task').join(', ');
-  const alternative = `use ${loraText} (${formatCount(loraCount)} trainable parameters; this ${input.method.kind.replace('_', ' ')} trains ${formatCount(budget)}) or full fine-tuning (${formatCount(full)})`;
+  const alternative = ['use ', loraText, ' (', formatCount(loraCount), ' trainable parameters; this ', input.method.kind.replace('_', ' '), ' trains ', formatCount(budget), ') or full fine-tuning (', formatCount(full), ')'].join('');
 
   const fixes: Fix[] = [
     { title: `Switch to ${loraText} (${formatCount(loraCount)} parameters, closest LoRA budget)`, edits: [{ range: input.methodRange, newText: loraText }], preferred: true },
@@ -78,14 +78,18 @@ export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
     });
   }
 
+  // Messages are joined from their parts rather than concatenated: a diagnostic is kept, and a concatenated
+  // message is kept as a tree of a few dozen string pieces, a joined one as one string.
   if (gap.missingPatterns.length) {
     const hasPatterns = gap.available.filter((s) => s.kind === 'pattern');
     ctx.report(
       'novel-attention-pattern',
       input.methodRange,
-      `${who} cannot change the relative attention that task \`${input.targetLabel}\` needs (${skillList(gap.missingPatterns)}); ` +
-        `the pretrained model never learned it: '${input.pretrainName}' was trained on ${had}, whose patterns are: ${skillList(hasPatterns) || 'none'}. ` +
-        `Context only rescales the attention over the content and adds a bias; ${alternative}`,
+      [
+        who, ' cannot change the relative attention that task `', input.targetLabel, '` needs (', skillList(gap.missingPatterns), '); ',
+        "the pretrained model never learned it: '", input.pretrainName, "' was trained on ", had, ', whose patterns are: ', skillList(hasPatterns) || 'none', '. ',
+        'Context only rescales the attention over the content and adds a bias; ', alternative,
+      ].join(''),
       fixes,
     );
   }
@@ -94,9 +98,11 @@ export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
     ctx.report(
       'novel-value-map',
       input.methodRange,
-      `${who} cannot add the value map that task \`${input.targetLabel}\` needs (${skillList(gap.missingMaps)}); ` +
-        `the pretrained model never learned it: '${input.pretrainName}' was trained on ${had}, whose maps are: ${skillList(hasMaps) || 'none'}. ` +
-        `Context can only elicit or combine pretrained skills; ${alternative}`,
+      [
+        who, ' cannot add the value map that task `', input.targetLabel, '` needs (', skillList(gap.missingMaps), '); ',
+        "the pretrained model never learned it: '", input.pretrainName, "' was trained on ", had, ', whose maps are: ', skillList(hasMaps) || 'none', '. ',
+        'Context can only elicit or combine pretrained skills; ', alternative,
+      ].join(''),
       gap.missingPatterns.length ? [] : fixes,
     );
   }

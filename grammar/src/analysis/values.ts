@@ -3,7 +3,7 @@
 // undefined when the value is unusable).
 import { findFunction, METHODS, OPTIMIZERS, PRIMITIVES } from '../catalogue/functions.js';
 import { describeType, type DefaultValue, type FunctionDef, type ParamDef, type ValueType } from '../catalogue/types.js';
-import type { Arg, CallValue, Range, Value } from '../syntax/ast.js';
+import type { Arg, CallValue, ListValue, Range, Value } from '../syntax/ast.js';
 import type { Lang, LoraTarget, MethodSpec, OptimizerSpec, SortOrder, TaskStep } from '../spec.js';
 import type { AnalysisContext, RefKind } from './context.js';
 
@@ -31,6 +31,29 @@ export interface TaskResolver {
 const NO_VALUES: Array<Value | undefined> = [];
 const NO_ARGS: readonly Arg[] = [];
 const PRIMITIVE_BY_NAME = new Map(PRIMITIVES.map((p) => [p.name, p]));
+
+// What a value is called in messages ("adamw's lr", "each item of tasks"). Messages are built only for values
+// that are reported, but the label is passed down with every value: built once per function or key and
+// reused, not concatenated again for every argument and list the analysis evaluates.
+const argLabels = new Map<FunctionDef, string[]>();
+function argLabelsOf(def: FunctionDef): string[] {
+  let labels = argLabels.get(def);
+  if (!labels) {
+    labels = def.params.map((p) => `${def.name}'s ${p.name}`);
+    argLabels.set(def, labels);
+  }
+  return labels;
+}
+const itemLabels = new Map<string, string>();
+function itemLabelOf(what: string): string {
+  let label = itemLabels.get(what);
+  if (label === undefined) {
+    label = `each item of ${what}`;
+    // Labels come from the catalogue (keys and parameters), so the table stays small.
+    if (itemLabels.size < 1000) itemLabels.set(what, label);
+  }
+  return label;
+}
 
 function bareWord(v: Value | null): CallValue | undefined {
   return v && v.kind === 'call' && v.args === null ? v : undefined;
@@ -149,24 +172,44 @@ export class Evaluator {
   }
 
   list<T>(v: Value, t: Extract<ValueType, { kind: 'list' }>, what: string, item: (x: Value) => T | undefined): T[] | undefined {
-    if (v.kind !== 'list') {
-      this.ctx.report('type-mismatch', v.range, `${what} must be a list such as [${show(v, this.ctx)}]`, [
-        { title: `Wrap in a list: [${show(v, this.ctx)}]`, edits: [{ range: v.range, newText: `[${this.ctx.textOf(v.range)}]` }], preferred: true },
-      ]);
-      return undefined;
-    }
-    if (t.minItems !== undefined && v.items.length < t.minItems) {
-      this.ctx.report('out-of-range', v.range, `${what} needs at least ${t.minItems} item${t.minItems === 1 ? '' : 's'}`);
-      return undefined;
-    }
+    if (!this.listShape(v, t, what)) return undefined;
     const out: T[] = [];
     let ok = true;
-    for (const x of v.items) {
+    for (const x of (v as ListValue).items) {
       const r = item(x);
       if (r === undefined) ok = false;
       else out.push(r);
     }
     return ok ? out : undefined;
+  }
+
+  /** `list` with every item evaluated against `t.of` (no closure per list: this runs for every list value). */
+  private typedList(v: Value, t: Extract<ValueType, { kind: 'list' }>, what: string): unknown[] | undefined {
+    if (!this.listShape(v, t, what)) return undefined;
+    const itemWhat = itemLabelOf(what);
+    const out: unknown[] = [];
+    let ok = true;
+    for (const x of (v as ListValue).items) {
+      const r = this.typed(x, t.of, itemWhat);
+      if (r === undefined) ok = false;
+      else out.push(r);
+    }
+    return ok ? out : undefined;
+  }
+
+  /** Whether `v` is a list with enough items; reports it when not. */
+  private listShape(v: Value, t: Extract<ValueType, { kind: 'list' }>, what: string): v is ListValue {
+    if (v.kind !== 'list') {
+      this.ctx.report('type-mismatch', v.range, `${what} must be a list such as [${show(v, this.ctx)}]`, [
+        { title: `Wrap in a list: [${show(v, this.ctx)}]`, edits: [{ range: v.range, newText: `[${this.ctx.textOf(v.range)}]` }], preferred: true },
+      ]);
+      return false;
+    }
+    if (t.minItems !== undefined && v.items.length < t.minItems) {
+      this.ctx.report('out-of-range', v.range, `${what} needs at least ${t.minItems} item${t.minItems === 1 ? '' : 's'}`);
+      return false;
+    }
+    return true;
   }
 
   /** Evaluates a value against a catalogue type. */
@@ -185,7 +228,7 @@ export class Evaluator {
       case 'ref':
         return this.ref(v, t.target, what);
       case 'list':
-        return this.list(v, t, what, (x) => this.typed(x, t.of, `each item of ${what}`));
+        return this.typedList(v, t, what);
       case 'task':
         return this.task(v);
       case 'method':
@@ -238,11 +281,12 @@ export class Evaluator {
       bound[at] = arg.value;
     }
     const out: Record<string, unknown> = {};
+    const labels = argLabelsOf(def);
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       const v = bound[i];
       if (v) {
-        const r = this.typed(v, p.type, `${def.name}'s ${p.name}`);
+        const r = this.typed(v, p.type, labels[i]!);
         if (r === undefined) ok = false;
         else out[p.name] = r;
       } else {
@@ -282,14 +326,14 @@ export class Evaluator {
     if (!c) return undefined;
     const a = this.args(c.call, c.def);
     if (!a) return undefined;
-    return {
-      kind: c.def.name as OptimizerSpec['kind'],
-      lr: a['lr'] as number,
-      weightDecay: a['weight_decay'] as number,
-      beta1: (a['beta1'] as number | undefined) ?? 0.9,
-      beta2: (a['beta2'] as number | undefined) ?? 0.95,
-      momentum: (a['momentum'] as number | undefined) ?? 0,
-    };
+    return optimizerSpec(
+      c.def.name as OptimizerSpec['kind'],
+      a['lr'] as number,
+      a['weight_decay'] as number,
+      (a['beta1'] as number | undefined) ?? 0.9,
+      (a['beta2'] as number | undefined) ?? 0.95,
+      (a['momentum'] as number | undefined) ?? 0,
+    );
   }
 
   /** A task expression: a declared task, a primitive, or a `then` composition of those. */
@@ -333,6 +377,17 @@ export class Evaluator {
     return { steps: [taskStep(name, a)], range: v.range };
   }
 }
+
+/** Every OptimizerSpec of the analysis is made here (see below). */
+export function optimizerSpec(kind: OptimizerSpec['kind'], lr: number, weightDecay: number, beta1: number, beta2: number, momentum: number): OptimizerSpec {
+  return { kind, lr, weightDecay, beta1, beta2, momentum };
+}
+// Optimizer fields hold fractions (lr 5e-4, beta1 0.9). V8 gives a field that has only held numbers, one of
+// them a fraction, a "double" representation, in which every object keeps each such value in a heap number of
+// its own, and copies of the object (a block's default optimizer, a method's lr override) copy the boxes too.
+// This one object, never used, has non-numbers in those fields, which makes them "tagged": objects point to
+// shared numbers. Each optimizer of a run is then one object instead of six.
+optimizerSpec('sgd', null as unknown as number, null as unknown as number, null as unknown as number, null as unknown as number, null as unknown as number);
 
 export function defaultValue(d: DefaultValue | undefined): unknown {
   if (d === undefined) return undefined;

@@ -121,13 +121,14 @@ export const EXPERIMENTS: Experiment[] = [
     quickSpec: 'examples/paper/quick/translation.ptx',
     rows: [
       { id: 'base-de', label: 'pretrained, tested on English→German', select: { run: 'base', task: 'en_de' }, paper: null, claim: null },
+      { id: 'base-es-copy', label: 'pretrained, tested on copying Spanish (Spanish→Spanish)', select: { run: 'base', task: 'es_es' }, paper: null, claim: null },
       { id: 'base-es', label: 'pretrained, tested on English→Spanish', select: { run: 'base', task: 'en_es' }, paper: null, claim: null },
       { id: 'es-full', label: 'English→Spanish by full fine-tuning', select: { compare: 'es_methods', method: 'full', task: 'en_es' }, paper: null, claim: null },
       { id: 'es-lora', label: 'English→Spanish by LoRA (prefix budget)', select: { compare: 'es_methods', method: 'lora', task: 'en_es' }, paper: '94%', claim: ge(0.85) },
       { id: 'es-prefix', label: 'English→Spanish by prefix', select: { compare: 'es_methods', method: 'prefix', task: 'en_es' }, paper: 'fails', claim: le(0.1) },
     ],
     directions: [
-      { text: 'LoRA with the prefix’s budget learns some of the new lookup table, the prefix none', higher: 'es-lora', lower: 'es-prefix', margin: 0.1 },
+      { text: 'LoRA with the prefix’s budget learns the new lookup table, the prefix does not', higher: 'es-lora', lower: 'es-prefix', margin: 0.5 },
       { text: 'full fine-tuning learns the new lookup table, the prefix does not', higher: 'es-full', lower: 'es-prefix', margin: 0.5 },
     ],
   },

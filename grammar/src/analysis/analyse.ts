@@ -169,8 +169,11 @@ class Analyser {
   private readonly spec = emptySpec();
   private readonly ev: Evaluator;
   private readonly states = new Map<Block, BlockState>();
-  /** Parameter counts by the values they depend on: groups of a spec repeat the same models and methods. */
-  private readonly counts = new Map<string, ParamCount>();
+  /**
+   * Parameter counts by the values they depend on (method kind, then its and the model's numbers, one Map per
+   * level; see count): groups of a spec repeat the same models and methods.
+   */
+  private readonly counts: CountTable = new Map();
   private readonly blockNames = new Map<Block, string>();
   private readonly methods: MethodInfo[] = [];
 
@@ -672,28 +675,35 @@ class Analyser {
    * and its formula depend on nothing else).
    */
   private count(method: MethodSpec, model: ModelSpec, vocab: number): ParamCount {
-    let key: string;
+    // Looked up by the values themselves, level by level: a key string built for every use (as this was) cost
+    // more than the rest of the lookup (concatenated, then flattened and hashed by the Map).
+    let at = sub(this.counts, method.kind);
+    let last: unknown;
     switch (method.kind) {
       case 'full':
-        key = `full ${model.layers} ${model.width} ${model.mlp} ${model.context} ${vocab}`;
+        at = sub(sub(sub(sub(at, model.layers), model.width), model.mlp), model.context);
+        last = vocab;
         break;
       case 'lora':
-        key = `lora ${method.rank} ${method.targets.join()} ${model.layers} ${model.width} ${model.mlp}`;
+        at = sub(sub(sub(sub(at, method.rank), method.targets.join()), model.layers), model.width);
+        last = model.mlp;
         break;
       case 'prefix':
-        key = `prefix ${method.space} ${method.length} ${model.layers} ${model.width}`;
+        at = sub(sub(sub(at, method.space), method.length), model.layers);
+        last = model.width;
         break;
       case 'soft_prompt':
-        key = `soft_prompt ${method.length} ${model.width}`;
+        at = sub(at, method.length);
+        last = model.width;
         break;
       case 'prompt':
-        key = `prompt ${method.length}`;
+        last = method.length;
         break;
     }
-    let c = this.counts.get(key);
+    let c = at.get(last) as ParamCount | undefined;
     if (!c) {
       c = trainableParameters(method, model, vocab);
-      this.counts.set(key, c);
+      at.set(last, c);
     }
     return c;
   }
@@ -731,6 +741,19 @@ function defaultOf(def: ParamDef): unknown {
     return Array.isArray(v) ? [...v] : typeof v === 'object' && v !== null ? { ...v } : v;
   }
   return defaultValue(d);
+}
+
+/** A level of the parameter-count cache: the next level, or a count at the last one. */
+type CountTable = Map<unknown, unknown>;
+
+/** The level under `key`, made when missing. */
+function sub(table: CountTable, key: unknown): CountTable {
+  let next = table.get(key) as CountTable | undefined;
+  if (next === undefined) {
+    next = new Map();
+    table.set(key, next);
+  }
+  return next;
 }
 
 /** `{ ...o, lr }`: the same fields in the same order. */

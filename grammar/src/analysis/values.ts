@@ -198,7 +198,7 @@ export class Evaluator {
   }
 
   /** Whether `v` is a list with enough items; reports it when not. */
-  private listShape(v: Value, t: Extract<ValueType, { kind: 'list' }>, what: string): v is ListValue {
+  private listShape(v: Value, t: Extract<ValueType, { kind: 'list' }>, what: string): boolean {
     if (v.kind !== 'list') {
       this.ctx.report('type-mismatch', v.range, `${what} must be a list such as [${show(v, this.ctx)}]`, [
         { title: `Wrap in a list: [${show(v, this.ctx)}]`, edits: [{ range: v.range, newText: `[${this.ctx.textOf(v.range)}]` }], preferred: true },

@@ -148,9 +148,13 @@ test('runs from the editor: Train with progress, Results and Attention panels, c
     const errorLine = BROKEN.split('\n').findIndex((l) => l.includes('nope')) + 1;
     await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${errorLine}, Col \\d+`) }).first().waitFor({ timeout: 20_000 });
 
-    // After a window reload the Results panel comes back (its serializer) and shows the store again.
+    // After a window reload the Results panel comes back (its serializer) and shows the store again. The
+    // workbench restores the layout it last saved, which may have the Attention tab in front (it was, a few
+    // steps ago) and a hidden webview is not rendered, so bring the Results tab to the front first: its
+    // content can only come from the serializer.
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'PTX Results' }).first().click({ timeout: 60_000 });
     await viewFrame(page, 'results', 'table[data-table="runs"] tr[data-run]', 90_000);
   });
 });

@@ -22,7 +22,7 @@ test('every example passes with its expected warnings', () => {
     'elicit.ptx': [],
     'compose.ptx': [],
     'double-histogram.ptx': ['novel-attention-pattern', 'novel-value-map'],
-    'translation.ptx': ['novel-value-map'],
+    'translation.ptx': ['novel-value-map', 'untrained-output-tokens'],
   };
   assert.deepEqual(readdirSync('examples').filter((f) => f.endsWith('.ptx')).sort(), Object.keys(expected).sort());
   for (const [file, codes] of Object.entries(expected)) {

@@ -122,6 +122,29 @@ test('LoRA and full fine-tuning for English→Spanish from that mixture get no t
   expectNoDiagnostics(WORDS_PRE + 'finetune f from base on en_es { method: lora(rank: 8, targets: [output]) }\nfinetune g from base on en_es { method: full }');
 });
 
+// ---- output tokens the pretraining never produced (a measured limit, not the theorem) ----
+const EN_DE_ONLY = WORDS_PRE.replace('tasks: [en_de, es_es]', 'tasks: [en_de]');
+check('LoRA for English→Spanish after English→German only: the frozen head never output Spanish', EN_DE_ONLY + 'finetune f from base on en_es { method: <|lora(rank: 8, targets: [output])|> }', [
+  { code: 'untrained-output-tokens', message: 'task `en_es` outputs Spanish words (tokens 65..96)' },
+]);
+test('a prefix there gets both, at the method: the theory warning and the untrained head', () => {
+  const { text, ranges } = mark(EN_DE_ONLY + 'finetune f from base on en_es { method: <|prefix(length: 16)|> }');
+  const got = analyse(text).diagnostics.map((d) => ({ code: d.code, severity: d.severity, range: d.range }));
+  assert.deepEqual(got, [
+    { code: 'novel-value-map', severity: 'warning', range: ranges[0] },
+    { code: 'untrained-output-tokens', severity: 'info', range: ranges[0] },
+  ]);
+});
+check('digits: add(2) on 0..7 after ascending only outputs 8 and 9, never output before', PREAMBLE.replace('tasks: [asc, inc1]', 'tasks: [asc]') + 'finetune f from base on add(2) { method: <|lora(rank: 1)|> }', [
+  { code: 'untrained-output-tokens', message: '2 tokens in 8..9' },
+]);
+
+test('no untrained-output message for full fine-tuning (it trains the head) or for a single new token', () => {
+  expectNoDiagnostics(EN_DE_ONLY + 'finetune f from base on en_es { method: full }');
+  // add(2) after [asc, inc1] on 0..7: only 9 is new (see the prefix-for-a-new-value-map case above).
+  expectNoDiagnostics(PREAMBLE + 'finetune f from base on add(2) { method: lora(rank: 1) }');
+});
+
 test('full fine-tuning and LoRA never get theory warnings', () => {
   expectNoDiagnostics(PREAMBLE + 'finetune f from base on desc { method: full }\nfinetune g from base on histogram { method: lora(rank: 2) }');
 });

@@ -25,6 +25,7 @@ import {
 import { checkInputsFitVocab, checkLoraRank, checkProbe, checkReserve, checkSequenceFits, checkTaskOnData } from './checks.js';
 import { AnalysisContext, type Reference, type RefKind } from './context.js';
 import type { Diagnostic, Fix } from './diagnostics.js';
+import { checkUntrainedOutputs } from './output-tokens.js';
 import { checkTheory } from './theory-rules.js';
 import { defaultValue, Evaluator, methodText, optimizerSpec, type MethodUse, type TaskUse } from './values.js';
 
@@ -588,6 +589,7 @@ class Analyser {
           count,
         });
       }
+      checkUntrainedOutputs(this.ctx, { method: use.method, methodRange: use.range, target: task, targetLabel: task.name, learned, pretrainName: root.name, data: root.data });
       // Compare runs are named by the method's canonical text; a finetune run by its block.
       const label = b.kind === 'compare' ? methodText(use.method, overrides) : '';
       const runPrefix = b.kind === 'compare' ? `${name}/${label}/seed` : '';

@@ -38,6 +38,14 @@ test('errors print file:line:col: severity code: message and exit 1', () => {
   assert.equal(r.status, 1);
   assert.equal(r.stdout.trim(), `${bad}:2:29: error heads-divide-width: 3 heads do not divide width 32 (each head needs width / heads dimensions)`);
   assert.match(r.stderr, /1 error, 0 warnings/);
+  assert.doesNotMatch(r.stderr, /info/);
+});
+
+test('information messages print with severity info, count in the summary and do not fail the check', () => {
+  const r = ptx('check', join('examples', 'translation.ptx'));
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /translation\.ptx:\d+:\d+: info untrained-output-tokens: task `en_es` outputs Spanish words/);
+  assert.match(r.stderr, /^0 errors, 1 warning, 2 info messages$/m);
 });
 
 test('--format json gives LSP 0-based ranges', () => {

@@ -64,17 +64,22 @@ export async function runCheck(args: string[]): Promise<number> {
   }
   let errors = 0;
   let warnings = 0;
+  let infos = 0;
   const json: object[] = [];
   for (const [file, text] of texts) {
     const { diagnostics } = analyse(text);
     for (const d of diagnostics) {
       if (d.severity === 'error') errors++;
       if (d.severity === 'warning') warnings++;
+      if (d.severity === 'info') infos++;
       if (format === 'json') json.push(diagnosticJson(file, d));
       else process.stdout.write(formatDiagnostic(file, d) + '\n');
     }
   }
   if (format === 'json') process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else if (errors || warnings) process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+  else if (errors || warnings || infos) {
+    const notes = infos ? `, ${infos} info message${infos === 1 ? '' : 's'}` : '';
+    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${notes}\n`);
+  }
   return errors > 0 ? 1 : 0;
 }

@@ -32,25 +32,12 @@ export function checkTaskOnData(ctx: AnalysisContext, task: TaskSpec, data: Data
     }
     return true;
   }
-  let lo = data.values[0];
-  let hi = data.values[1];
-  for (const s of task.steps) {
-    switch (s.kind) {
-      case 'translate':
-        ctx.report('incompatible-data', range, `${taskLabel(task)}: translate needs word data (data { kind: words }), but data '${data.name}' holds digits`);
-        return false;
-      case 'add':
-        lo += s.k;
-        hi += s.k;
-        break;
-      case 'histogram':
-        lo = 1;
-        hi = data.length;
-        break;
-      default:
-        break;
-    }
+  const out = digitOutputRange(task, data);
+  if (!out) {
+    ctx.report('incompatible-data', range, `${taskLabel(task)}: translate needs word data (data { kind: words }), but data '${data.name}' holds digits`);
+    return false;
   }
+  const [lo, hi] = out;
   if (lo < 0) {
     ctx.report('out-of-range', range, `${taskLabel(task)} produces tokens down to ${lo} on data '${data.name}', but tokens cannot be negative`);
     return false;
@@ -82,6 +69,26 @@ export function checkProbe(ctx: AnalysisContext, probe: readonly number[], data:
   if (ranges.some(([lo, hi]) => probe.every((x) => x >= lo && x <= hi))) return;
   const allowed = langs.map((l, i) => `${ranges[i]![0]}..${ranges[i]![1]} (${LANG_NAME[l]} words)`).join(' or ');
   ctx.report('invalid-probe', range, `probe tokens must all lie in ${allowed}, the inputs of the evaluated tasks on data '${data.name}'`);
+}
+
+/**
+ * The tokens a task can output on digit data, as an inclusive range (an over-approximation: the input range
+ * shifted by every `add`, 1..length after a `histogram`); null when a step needs word data.
+ */
+export function digitOutputRange(task: TaskSpec, data: DataSpec): [number, number] | null {
+  let lo = data.values[0];
+  let hi = data.values[1];
+  for (const s of task.steps) {
+    if (s.kind === 'translate') return null;
+    if (s.kind === 'add') {
+      lo += s.k;
+      hi += s.k;
+    } else if (s.kind === 'histogram') {
+      lo = 1;
+      hi = data.length;
+    }
+  }
+  return [lo, hi];
 }
 
 export function checkInputsFitVocab(ctx: AnalysisContext, data: DataSpec, range: Range): void {

@@ -3,9 +3,10 @@
 // prompts leave it frozen. Rows of tokens that no pretraining task ever output were only pushed down, all
 // together, so they share one large common part and barely tell those tokens apart; a method that cannot
 // train the head then learns little of a task that must tell them apart. See docs/diagnostics.md.
-import { taskInputLang, wordLangRange } from '../catalogue/words.js';
+import { taskOutputLang, wordLangRange } from '../catalogue/words.js';
 import type { Range } from '../syntax/ast.js';
 import type { DataSpec, Lang, MethodSpec, TaskSpec } from '../spec.js';
+import { digitOutputRange } from './checks.js';
 import type { AnalysisContext } from './context.js';
 
 const LANG_WORDS: Record<Lang, string> = { en: 'English words', de: 'German words', es: 'Spanish words' };
@@ -19,30 +20,16 @@ interface Outputs {
   lang: Lang | null;
 }
 
-/** The tokens `task` can output on `data`, or null when it cannot run there (another check reports it). */
+/** The tokens `task` can output on `data`, or null when it cannot run there (checkTaskOnData reports it). */
 function outputsOf(task: TaskSpec, data: DataSpec): Outputs | null {
   if (data.kind === 'words') {
-    let lang = taskInputLang(task.steps);
-    for (const s of task.steps) {
-      if (s.kind === 'translate') lang = s.to;
-      else if (s.kind !== 'copy' && s.kind !== 'reverse') return null;
-    }
+    if (task.steps.some((s) => s.kind !== 'translate' && s.kind !== 'copy' && s.kind !== 'reverse')) return null;
+    const lang = taskOutputLang(task.steps);
     const [lo, hi] = wordLangRange(lang, data.words);
     return { lo, hi, lang };
   }
-  let lo = data.values[0];
-  let hi = data.values[1];
-  for (const s of task.steps) {
-    if (s.kind === 'translate') return null;
-    if (s.kind === 'add') {
-      lo += s.k;
-      hi += s.k;
-    } else if (s.kind === 'histogram') {
-      lo = 1;
-      hi = data.length;
-    }
-  }
-  return { lo, hi, lang: null };
+  const r = digitOutputRange(task, data);
+  return r && { lo: r[0], hi: r[1], lang: null };
 }
 
 export interface OutputTokensInput {

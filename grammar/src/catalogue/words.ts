@@ -297,3 +297,10 @@ export function taskInputLang(steps: readonly TaskStep[]): Lang {
   for (const s of steps) if (s.kind === 'translate') return s.from;
   return 'en';
 }
+
+/** The language of a task's outputs on word data: the target of its last `translate`, else its input language. */
+export function taskOutputLang(steps: readonly TaskStep[]): Lang {
+  let lang = taskInputLang(steps);
+  for (const s of steps) if (s.kind === 'translate') lang = s.to;
+  return lang;
+}

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyse, parse, type Analysis } from '../../grammar/src/index.js';
+import { analyse, type Analysis } from '../../grammar/src/index.js';
+import { ptxLexer } from '../../grammar/src/syntax/tokens.js';
 import { Rng } from '../../runtime/src/data/rng.js';
 
 const EXAMPLES = readdirSync('examples')
@@ -63,7 +64,7 @@ test('random token-level mutations never throw and stay located', () => {
   const junk = ['{', '}', '[', ']', '(', ')', ':', ',', '=', '..', 'then', 'from', 'on', 'data', 'model', 'task', 'evaluate', '0', '-1', '1e9', '3.5', 'prefix', 'lora(', '@', '"', '/*', '*/', '//', '\n', 'é', '\u0000'];
   let mutants = 0;
   for (const [name, text] of EXAMPLES) {
-    const tokens = parse(text).tokens;
+    const tokens = ptxLexer.tokenize(text).tokens;
     for (let i = 0; i < 250; i++) {
       let t = text;
       const edits = 1 + Math.floor(next() * 4);

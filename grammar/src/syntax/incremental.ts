@@ -9,10 +9,8 @@
 // tokens; lexing agrees because no token crosses a line start outside block comments. Whenever any chunk
 // has a problem, or the text is unusual (lone CR line endings), the full parse() runs instead, so its
 // problems, recovery and stray-token handling are always exactly those of parse().
-import type { IToken } from 'chevrotain';
 import type { Arg, Block, Body, Comment, Entry, Ident, NumberValue, Position, PtxFile, Range, Value } from './ast.js';
 import { parse, type ParseResult, type SyntaxProblem } from './parse.js';
-import { ptxLexer } from './tokens.js';
 
 /** A line that begins a top-level chunk: a block keyword at column 0, whitespace, then a name or '['. */
 const CHUNK_START = /(?:data|model|task|pretrain|finetune|compare|evaluate)[ \t]+[A-Za-z_[]/y;
@@ -51,22 +49,14 @@ export function blockOrigins(result: ParseResult): BlockOrigins | undefined {
   return result instanceof IncrementalResult ? result.origins : undefined;
 }
 
-/** The incremental result: same AST and problems as parse(); tokens are lexed from the whole text on first use. */
+/** The incremental result: same AST and problems as parse(). */
 class IncrementalResult implements ParseResult {
-  private lexed: IToken[] | undefined;
   readonly problems: SyntaxProblem[] = [];
 
   constructor(
     readonly ast: PtxFile,
-    private readonly text: string,
     readonly origins: BlockOrigins,
   ) {}
-
-  /** The full text's tokens, exactly as parse() returns them (lexed lazily: the server never reads them). */
-  get tokens(): IToken[] {
-    this.lexed ??= ptxLexer.tokenize(this.text).tokens;
-    return this.lexed;
-  }
 }
 
 /**
@@ -137,7 +127,7 @@ export class IncrementalParser {
     this.previous = current;
     const lastBreak = text.lastIndexOf('\n');
     const whole: Range = { start: { line: 0, character: 0 }, end: { line: countLines(text), character: text.length - lastBreak - 1 } };
-    return new IncrementalResult({ blocks, comments, range: whole }, text, origins);
+    return new IncrementalResult({ blocks, comments, range: whole }, origins);
   }
 
   /** Drops the chunks the latest parse did not use (their keys' hashes are cached: no text is hashed again). */

@@ -1,8 +1,11 @@
 // parse(text): tokens → AST, with every lexing and parsing problem as a located error.
 // Never throws: any unexpected failure becomes an error on the whole text.
+// Well-formed text takes the fast path (fast-parse.ts, the same AST); anything else goes through the
+// chevrotain lexer and parser, whose error recovery and messages are the ones reported.
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, Position, PtxFile, Range } from './ast.js';
 import type { FileResult } from './parser.js';
+import { fastParse } from './fast-parse.js';
 import { getParser, realToken, tokenRange } from './parser.js';
 import { LineStarts } from './lines.js';
 import { ptxLexer, RCurly, UnterminatedComment } from './tokens.js';
@@ -16,8 +19,6 @@ export interface SyntaxProblem {
 export interface ParseResult {
   ast: PtxFile;
   problems: SyntaxProblem[];
-  /** The lexer's tokens (comments excluded): type, image and start offset; no line or end fields. */
-  tokens: IToken[];
 }
 
 const TOKEN_TEXT: Record<string, string> = {
@@ -108,7 +109,9 @@ function problemRange(e: IRecognitionException, tokens: IToken[], lines: LineSta
 
 export function parse(text: string): ParseResult {
   try {
-    return parseUnsafe(text);
+    const ast = fastParse(text);
+    if (ast) return { ast, problems: [] };
+    return parseWithChevrotain(text);
   } catch (err) {
     let end: Position;
     try {
@@ -119,12 +122,12 @@ export function parse(text: string): ParseResult {
     return {
       ast: { blocks: [], comments: [], range: { start: end, end } },
       problems: [{ code: 'internal-error', message: `the parser failed: ${err instanceof Error ? err.message : String(err)}`, range: { start: end, end } }],
-      tokens: [],
     };
   }
 }
 
-function parseUnsafe(text: string): ParseResult {
+/** The chevrotain path alone (may throw; parse() catches). Exported for the test that compares the two paths. */
+export function parseWithChevrotain(text: string): ParseResult {
   const lexed = ptxLexer.tokenize(text);
   const lines = new LineStarts(text);
   const problems: SyntaxProblem[] = [];
@@ -194,7 +197,7 @@ function parseUnsafe(text: string): ParseResult {
   flush();
   const whole: Range = { start: { line: 0, character: 0 }, end: lines.end() };
   if (problems.length > 1) problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { ast: { blocks, comments, range: whole }, problems, tokens: lexed.tokens };
+  return { ast: { blocks, comments, range: whole }, problems };
 }
 
 /** Whether a position comes before a token's start. */

@@ -1,0 +1,529 @@
+// The fast path of parse(): a hand-written scanner and recursive-descent parser for text without any lexing
+// or syntax problem. It builds exactly the AST that the chevrotain parser (parser.ts) builds for such text,
+// several times faster, and gives up (returns undefined) at the first character or token that the
+// chevrotain lexer or parser would report or recover from; parse() then runs chevrotain, whose recovery and
+// messages stay the only source of syntax errors. So the grammar has one definition of record (parser.ts),
+// and this file must accept exactly the text it accepts without errors: tests/grammar/fast-parse.test.ts
+// checks both directions on every example, every golden input and thousands of mutations of them.
+//
+// Why a second parser: on a 10,000-line spec chevrotain spent ~2/3 of the whole analysis time lexing and
+// parsing (token objects, recovery bookkeeping, rule invocation), while a spec that is being checked,
+// run or benchmarked is nearly always well formed.
+import type { Arg, Block, BlockKind, Body, CallValue, Comment, Entry, Ident, ListValue, NumberValue, Position, PtxFile, Range, Value } from './ast.js';
+import { MAX_NESTING } from './parser.js';
+
+// Token kinds. Keywords are words too (they may be keys), so every kind up to THEN is a word.
+const EOF = 0;
+const IDENT = 1;
+const DATA = 2;
+const MODEL = 3;
+const TASK = 4;
+const PRETRAIN = 5;
+const FINETUNE = 6;
+const COMPARE = 7;
+const EVALUATE = 8;
+const FROM = 9;
+const ON = 10;
+const THEN = 11;
+const NUMBER = 12;
+const DOTDOT = 13;
+const LCURLY = 14;
+const RCURLY = 15;
+const LSQUARE = 16;
+const RSQUARE = 17;
+const LPAREN = 18;
+const RPAREN = 19;
+const COLON = 20;
+const COMMA = 21;
+const EQUALS = 22;
+
+const KEYWORD_TEXT = ['', '', 'data', 'model', 'task', 'pretrain', 'finetune', 'compare', 'evaluate', 'from', 'on', 'then'];
+const BLOCK_KIND: Record<number, BlockKind> = { [DATA]: 'data', [MODEL]: 'model', [TASK]: 'task', [PRETRAIN]: 'pretrain', [FINETUNE]: 'finetune', [COMPARE]: 'compare', [EVALUATE]: 'evaluate' };
+
+/** Punctuation by character code (0: not punctuation). */
+const PUNCT = new Uint8Array(128);
+PUNCT[0x7b] = LCURLY;
+PUNCT[0x7d] = RCURLY;
+PUNCT[0x5b] = LSQUARE;
+PUNCT[0x5d] = RSQUARE;
+PUNCT[0x28] = LPAREN;
+PUNCT[0x29] = RPAREN;
+PUNCT[0x3a] = COLON;
+PUNCT[0x2c] = COMMA;
+PUNCT[0x3d] = EQUALS;
+
+/** Character classes for ASCII: 1 starts a word, 2 continues one (letters, digits, '_'). */
+const WORD_START = 1;
+const WORD_PART = 2;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) CLASS[c] = WORD_START | WORD_PART;
+  else if (/[0-9]/.test(ch)) CLASS[c] = WORD_PART;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The keyword spelled by text[start, end), or IDENT. */
+function wordKind(text: string, start: number, end: number): number {
+  const n = end - start;
+  if (n < 2 || n > 8) return IDENT;
+  switch (text.charCodeAt(start)) {
+    case 0x64: // d
+      return n === 4 && text.startsWith('data', start) ? DATA : IDENT;
+    case 0x6d: // m
+      return n === 5 && text.startsWith('model', start) ? MODEL : IDENT;
+    case 0x74: // t
+      return n === 4 ? (text.startsWith('task', start) ? TASK : text.startsWith('then', start) ? THEN : IDENT) : IDENT;
+    case 0x70: // p
+      return n === 8 && text.startsWith('pretrain', start) ? PRETRAIN : IDENT;
+    case 0x66: // f
+      return n === 8 ? (text.startsWith('finetune', start) ? FINETUNE : IDENT) : n === 4 && text.startsWith('from', start) ? FROM : IDENT;
+    case 0x63: // c
+      return n === 7 && text.startsWith('compare', start) ? COMPARE : IDENT;
+    case 0x65: // e
+      return n === 8 && text.startsWith('evaluate', start) ? EVALUATE : IDENT;
+    case 0x6f: // o
+      return n === 2 && text.startsWith('on', start) ? ON : IDENT;
+    default:
+      return IDENT;
+  }
+}
+
+/** Thrown to give up; caught by fastParse only. */
+const GIVE_UP = new Error('not for the fast path');
+
+/**
+ * The token vector of one text, as parallel arrays (no object per token). Tokens never span lines (only
+ * comments do, and they are not in the vector), so a token's end is on its start line.
+ */
+class Tokens {
+  kind: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  line: Int32Array;
+  column: Int32Array;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.kind = new Uint8Array(capacity);
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.line = new Int32Array(capacity);
+    this.column = new Int32Array(capacity);
+  }
+}
+
+/** The arrays are reused from one parse to the next (the language server parses on every edit). */
+let buffers = new Tokens(1024);
+
+/** Comments and the end of the text, found while scanning. */
+interface Scanned {
+  comments: Comment[];
+  end: Position;
+}
+
+/**
+ * Scans `text` into `buffers` as the chevrotain lexer (tokens.ts) reads it: its patterns are tried in their
+ * order and the first that matches wins. Gives up at any character the lexer would report and at an
+ * unterminated block comment. Lines end at \n, \r\n and \r, as LineStarts counts them.
+ */
+function scan(text: string): Scanned {
+  const n = text.length;
+  // Every token is at least one character and is followed by EOF: n + 1 slots always suffice.
+  if (buffers.kind.length < n + 1) buffers = new Tokens(Math.max(n + 1, buffers.kind.length * 2));
+  const { kind, start, end, line: lineOf, column } = buffers;
+  const comments: Comment[] = [];
+  let count = 0;
+  let line = 0;
+  let lineStart = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // Whitespace: [ \t\r\n\f\v\u00a0\ufeff]
+    if (c === 32 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff) {
+      i++;
+      continue;
+    }
+    if (c === 10) {
+      i++;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    if (c === 13) {
+      i += text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    const from = i;
+    let k: number;
+    if (c < 128 && (CLASS[c]! & WORD_START) !== 0) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 128 || (CLASS[d]! & WORD_PART) === 0) break;
+        i++;
+      }
+      k = wordKind(text, from, i);
+    } else if (c < 128 && PUNCT[c] !== 0) {
+      k = PUNCT[c]!;
+      i++;
+    } else if (c === 0x2f /* / */) {
+      const d = text.charCodeAt(i + 1);
+      const startPos: Position = { line, character: i - lineStart };
+      if (d === 0x2f) {
+        // Line comment: up to, not including, the line break.
+        i += 2;
+        while (i < n) {
+          const e = text.charCodeAt(i);
+          if (e === 10 || e === 13) break;
+          i++;
+        }
+      } else if (d === 0x2a) {
+        const close = text.indexOf('*/', i + 2);
+        if (close === -1) throw GIVE_UP; // unterminated: chevrotain reports it
+        const stop = close + 2;
+        for (let j = i + 2; j < close; j++) {
+          const e = text.charCodeAt(j);
+          if (e === 10) {
+            line++;
+            lineStart = j + 1;
+          } else if (e === 13) {
+            if (text.charCodeAt(j + 1) === 10) j++;
+            line++;
+            lineStart = j + 1;
+          }
+        }
+        i = stop;
+      } else {
+        throw GIVE_UP;
+      }
+      comments.push({ text: text.slice(from, i), range: { start: startPos, end: { line, character: i - lineStart } } });
+      continue;
+    } else if (c === 0x2e /* . */ && text.charCodeAt(i + 1) === 0x2e) {
+      k = DOTDOT;
+      i += 2;
+    } else if (c === 0x2d /* - */ || c === 0x2e || isDigit(c)) {
+      // -?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?
+      if (c === 0x2d) i++;
+      if (isDigit(text.charCodeAt(i))) {
+        while (isDigit(text.charCodeAt(i))) i++;
+        if (text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
+          i += 2;
+          while (isDigit(text.charCodeAt(i))) i++;
+        }
+      } else if (text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
+        i += 2;
+        while (isDigit(text.charCodeAt(i))) i++;
+      } else {
+        throw GIVE_UP;
+      }
+      const e = text.charCodeAt(i);
+      if (e === 0x65 || e === 0x45) {
+        // An exponent only when digits follow (`1e` is the number 1 and the name e).
+        const s = text.charCodeAt(i + 1);
+        const digits = isDigit(s) ? i + 1 : (s === 0x2b || s === 0x2d) && isDigit(text.charCodeAt(i + 2)) ? i + 2 : -1;
+        if (digits !== -1) {
+          i = digits;
+          while (isDigit(text.charCodeAt(i))) i++;
+        }
+      }
+      k = NUMBER;
+    } else {
+      throw GIVE_UP;
+    }
+    kind[count] = k;
+    start[count] = from;
+    end[count] = i;
+    lineOf[count] = line;
+    column[count] = from - lineStart;
+    count++;
+  }
+  kind[count] = EOF;
+  start[count] = n;
+  end[count] = n;
+  lineOf[count] = line;
+  column[count] = n - lineStart;
+  buffers.count = count;
+  return { comments, end: { line, character: n - lineStart } };
+}
+
+/** Recursive descent over the scanned tokens; every method consumes what it parses or gives up. */
+class FastParser {
+  private t = 0;
+  private depth = 0;
+  private readonly kind: Uint8Array;
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly line: Int32Array;
+  private readonly column: Int32Array;
+  // The end position of the token last given one: a token starting right there (`add(1)`, `[a`) shares the
+  // position object, as in parser.ts (less garbage).
+  private lastEndOffset = -1;
+  private lastEnd: Position = { line: 0, character: 0 };
+
+  constructor(private readonly text: string) {
+    this.kind = buffers.kind;
+    this.start = buffers.start;
+    this.end = buffers.end;
+    this.line = buffers.line;
+    this.column = buffers.column;
+  }
+
+  file(): Block[] {
+    const blocks: Block[] = [];
+    for (;;) {
+      switch (this.kind[this.t]) {
+        case EOF:
+          return blocks;
+        case DATA:
+        case MODEL:
+        case PRETRAIN:
+          blocks.push(this.namedBlock());
+          break;
+        case TASK:
+          blocks.push(this.taskDecl());
+          break;
+        case FINETUNE:
+        case COMPARE:
+          blocks.push(this.runBlock());
+          break;
+        case EVALUATE:
+          blocks.push(this.evaluateBlock());
+          break;
+        default:
+          throw GIVE_UP; // a stray token
+      }
+    }
+  }
+
+  // ---- positions -------------------------------------------------------------------------------------
+
+  private startOf(t: number): Position {
+    return this.start[t] === this.lastEndOffset ? this.lastEnd : { line: this.line[t]!, character: this.column[t]! };
+  }
+
+  private endOf(t: number): Position {
+    const end: Position = { line: this.line[t]!, character: this.column[t]! + this.end[t]! - this.start[t]! };
+    this.lastEndOffset = this.end[t]!;
+    this.lastEnd = end;
+    return end;
+  }
+
+  private tokenRange(t: number): Range {
+    const start = this.startOf(t);
+    return { start, end: this.endOf(t) };
+  }
+
+  // ---- tokens ------------------------------------------------------------------------------------------
+
+  /** Consumes a token of kind `k` and returns its index. */
+  private expect(k: number): number {
+    if (this.kind[this.t] !== k) throw GIVE_UP;
+    return this.t++;
+  }
+
+  private ident(t: number): Ident {
+    const k = this.kind[t]!;
+    const text = k === IDENT ? this.text.slice(this.start[t], this.end[t]) : KEYWORD_TEXT[k]!;
+    return { kind: 'ident', text, range: this.tokenRange(t) };
+  }
+
+  /** An optional block name: a name token (not a keyword). */
+  private blockName(): Ident | null {
+    return this.kind[this.t] === IDENT ? this.ident(this.t++) : null;
+  }
+
+  private newBlock(kw: number): Block {
+    const keywordRange = this.tokenRange(kw);
+    const name = this.blockName();
+    return { kind: BLOCK_KIND[this.kind[kw]!]!, keywordRange, name, from: null, target: null, runs: null, body: null, range: keywordRange };
+  }
+
+  // ---- blocks --------------------------------------------------------------------------------------------
+
+  // data NAME { ... } | model NAME { ... } | pretrain NAME { ... }
+  private namedBlock(): Block {
+    const b = this.newBlock(this.t++);
+    b.body = this.body();
+    b.range = { start: b.keywordRange.start, end: b.body.range.end };
+    return b;
+  }
+
+  // task NAME = value
+  private taskDecl(): Block {
+    const b = this.newBlock(this.t++);
+    this.expect(EQUALS);
+    const value = this.value();
+    b.target = value;
+    b.range = { start: b.keywordRange.start, end: value.range.end };
+    return b;
+  }
+
+  // finetune NAME from RUN on TASK { ... } | compare NAME from RUN on TASK { ... }
+  private runBlock(): Block {
+    const b = this.newBlock(this.t++);
+    this.expect(FROM);
+    b.from = this.ident(this.expect(IDENT));
+    this.expect(ON);
+    b.target = this.value();
+    b.body = this.body();
+    b.range = { start: b.keywordRange.start, end: b.body.range.end };
+    return b;
+  }
+
+  // evaluate [NAME] [runs] on [tasks] { ... }
+  private evaluateBlock(): Block {
+    const b = this.newBlock(this.t++);
+    if (this.kind[this.t] !== LSQUARE) throw GIVE_UP;
+    b.runs = this.list();
+    this.expect(ON);
+    b.target = this.value();
+    b.body = this.body();
+    b.range = { start: b.keywordRange.start, end: b.body.range.end };
+    return b;
+  }
+
+  // '{' (key ':' value ','?)* '}'
+  private body(): Body {
+    const start = this.startOf(this.expect(LCURLY));
+    const entries: Entry[] = [];
+    while (isWord(this.kind[this.t]!)) {
+      const key = this.ident(this.t++);
+      this.expect(COLON);
+      const value = this.value();
+      entries.push({ key, value, range: { start: key.range.start, end: value.range.end } });
+      if (this.kind[this.t] === COMMA) this.t++;
+    }
+    const close = this.expect(RCURLY);
+    return { entries, closed: true, range: { start, end: this.endOf(close) } };
+  }
+
+  // ---- values --------------------------------------------------------------------------------------------
+
+  // primary ('then' primary)*
+  private value(): Value {
+    const first = this.primary();
+    if (this.kind[this.t] !== THEN) return first;
+    const parts: Value[] = [first];
+    while (this.kind[this.t] === THEN) {
+      this.t++;
+      parts.push(this.primary());
+    }
+    return { kind: 'then', parts, range: { start: first.range.start, end: parts[parts.length - 1]!.range.end } };
+  }
+
+  private primary(): Value {
+    switch (this.kind[this.t]) {
+      case NUMBER:
+        return this.numberOrRange();
+      case LSQUARE:
+        // Deeper than MAX_NESTING: chevrotain reports it (parser.ts).
+        if (this.depth >= MAX_NESTING) throw GIVE_UP;
+        return this.list();
+      case IDENT:
+        return this.call();
+      default:
+        throw GIVE_UP;
+    }
+  }
+
+  private number(t: number): NumberValue {
+    const text = this.text.slice(this.start[t], this.end[t]);
+    return { kind: 'number', value: Number(text), text, range: this.tokenRange(t) };
+  }
+
+  // number ('..' number)?
+  private numberOrRange(): Value {
+    const lo = this.number(this.t++);
+    if (this.kind[this.t] !== DOTDOT) return lo;
+    this.t++;
+    const hi = this.number(this.expect(NUMBER));
+    return { kind: 'range', lo, hi, range: { start: lo.range.start, end: hi.range.end } };
+  }
+
+  // '[' (value (',' value)*)? ','? ']': as chevrotain's MANY_SEP then OPTION, a trailing comma is allowed
+  // only in an empty list (`[,]`); `[a,]` is an error there, so it is here.
+  private list(): ListValue {
+    const open = this.t++;
+    const start = this.startOf(open);
+    this.depth++;
+    const items: Value[] = [];
+    if (startsValue(this.kind[this.t]!)) {
+      items.push(this.value());
+      while (this.kind[this.t] === COMMA) {
+        this.t++;
+        items.push(this.value());
+      }
+    }
+    if (this.kind[this.t] === COMMA) this.t++;
+    this.depth--;
+    const close = this.expect(RSQUARE);
+    return { kind: 'list', items, range: { start, end: this.endOf(close) } };
+  }
+
+  // name | name '(' (arg (',' arg)*)? ')'
+  private call(): Value {
+    const name = this.ident(this.t++);
+    if (this.kind[this.t] !== LPAREN) return { kind: 'call', name, args: null, argsRange: null, range: name.range };
+    const open = this.t++;
+    const start = this.startOf(open);
+    this.depth++;
+    const args: Arg[] = [];
+    if (startsArg(this.kind[this.t]!)) {
+      args.push(this.arg());
+      while (this.kind[this.t] === COMMA) {
+        this.t++;
+        args.push(this.arg());
+      }
+    }
+    this.depth--;
+    const close = this.expect(RPAREN);
+    const argsRange: Range = { start, end: this.endOf(close) };
+    const call: CallValue = { kind: 'call', name, args, argsRange, range: { start: name.range.start, end: argsRange.end } };
+    return call;
+  }
+
+  // (word ':')? value
+  private arg(): Arg {
+    let key: Ident | null = null;
+    if (isWord(this.kind[this.t]!) && this.kind[this.t + 1] === COLON) {
+      key = this.ident(this.t);
+      this.t += 2;
+    }
+    const value = this.value();
+    return { key, value, range: key ? { start: key.range.start, end: value.range.end } : value.range };
+  }
+}
+
+/** A name or a keyword: what may be a key. */
+function isWord(k: number): boolean {
+  return k >= IDENT && k <= THEN;
+}
+
+function startsValue(k: number): boolean {
+  return k === NUMBER || k === LSQUARE || k === IDENT;
+}
+
+function startsArg(k: number): boolean {
+  return startsValue(k) || isWord(k);
+}
+
+/**
+ * The AST of `text` when it has no lexing or syntax problem at all (the same AST parser.ts builds); undefined
+ * when it may have one, for parse() to run chevrotain.
+ */
+export function fastParse(text: string): PtxFile | undefined {
+  try {
+    const scanned = scan(text);
+    const blocks = new FastParser(text).file();
+    return { blocks, comments: scanned.comments, range: { start: { line: 0, character: 0 }, end: scanned.end } };
+  } catch (err) {
+    if (err === GIVE_UP || err instanceof RangeError) return undefined; // RangeError: nesting too deep for the stack
+    throw err;
+  }
+}

@@ -490,36 +490,41 @@ class Analyser {
     if (!model || !data || !tasks || reserve === undefined || !schedule) return;
     let ok = true;
     const tasksValue = this.state(b).entry('tasks')?.value;
-    tasks.forEach((t, i) => {
+    // Each task's spec made once: an inline task's name is its source text, read from the file.
+    const specs: TaskSpec[] = [];
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i]!;
       const range = tasksValue?.kind === 'list' ? (tasksValue.items[i]?.range ?? t.range) : t.range;
-      if (!checkTaskOnData(this.ctx, this.taskSpec(t), data, range)) ok = false;
-    });
+      const task = this.taskSpec(t);
+      specs.push(task);
+      if (!checkTaskOnData(this.ctx, task, data, range)) ok = false;
+    }
     checkSequenceFits(this.ctx, model, data, reserve, this.entryRange(b, 'model'));
     if (!ok) return;
-    const spec: PretrainSpec = { kind: 'pretrain', name: b.name.text, model, data, tasks: tasks.map((t) => this.taskSpec(t)), schedule, reserve };
+    const spec: PretrainSpec = { kind: 'pretrain', name: b.name.text, model, data, tasks: specs, schedule, reserve };
     this.spec.pretrains.set(spec.name, spec);
   }
 
   /** Walks `from` links up to the pretraining run; reports cycles and starts from context-tuned runs. */
   private rootOf(b: Block): { root: PretrainSpec; learned: TaskSpec[] } | undefined {
-    const seen: Block[] = [];
-    const learned: TaskSpec[] = [];
+    // The blocks left behind and the tasks learned on the way are arrays only once the chain passes a finetune:
+    // most runs start right at a pretrain.
+    let seen: Block[] | undefined;
+    let learned: TaskSpec[] | undefined;
     let cur: Block = b;
     for (;;) {
-      if (seen.includes(cur)) {
+      if (seen?.includes(cur)) {
         this.ctx.report('cyclic-dependency', b.from?.range ?? b.keywordRange, `run '${b.name?.text}' depends on itself through 'from'`);
         return undefined;
       }
-      seen.push(cur);
       if (!cur.from) return undefined;
       const parentName = cur.from.text;
       const parent = this.ctx.declarations.get(parentName);
       if (!parent) return undefined; // reported when the reference was resolved
       if (parent.kind === 'pretrain') {
         const root = this.spec.pretrains.get(parentName);
-        // The pretrain's own task list when nothing was learned on the way: one array per root, so the
-        // skill sets computed from it are cached (see skillGap).
-        return root ? { root, learned: learned.length ? [...root.tasks, ...learned] : root.tasks } : undefined;
+        // The pretrain's own task list when nothing was learned on the way.
+        return root ? { root, learned: learned ? [...root.tasks, ...learned] : root.tasks } : undefined;
       }
       if (parent.kind !== 'finetune') return undefined;
       const m = this.get<MethodUse>(parent, 'method');
@@ -528,7 +533,8 @@ class Analyser {
         return undefined;
       }
       const t = parent.target ? this.ev.task(parent.target) : undefined;
-      if (t) learned.push(this.taskSpec(t));
+      if (t) (learned ??= []).push(this.taskSpec(t));
+      (seen ??= []).push(cur);
       cur = parent;
     }
   }
@@ -589,7 +595,7 @@ class Analyser {
           count,
         });
       }
-      checkUntrainedOutputs(this.ctx, { method: use.method, methodRange: use.range, target: task, targetLabel: task.name, learned, pretrainName: root.name, data: root.data });
+      if (use.method.kind !== 'full') checkUntrainedOutputs(this.ctx, { method: use.method, methodRange: use.range, target: task, targetLabel: task.name, learned, pretrainName: root.name, data: root.data });
       // Compare runs are named by the method's canonical text; a finetune run by its block.
       const label = b.kind === 'compare' ? methodText(use.method, overrides) : '';
       const runPrefix = b.kind === 'compare' ? `${name}/${label}/seed` : '';

@@ -32,12 +32,11 @@ export function checkTaskOnData(ctx: AnalysisContext, task: TaskSpec, data: Data
     }
     return true;
   }
-  const out = digitOutputRange(task, data);
-  if (!out) {
+  if (!digitOutputs(task, data, digitOut)) {
     ctx.report('incompatible-data', range, `${taskLabel(task)}: translate needs word data (data { kind: words }), but data '${data.name}' holds digits`);
     return false;
   }
-  const [lo, hi] = out;
+  const { lo, hi } = digitOut;
   if (lo < 0) {
     ctx.report('out-of-range', range, `${taskLabel(task)} produces tokens down to ${lo} on data '${data.name}', but tokens cannot be negative`);
     return false;
@@ -71,15 +70,22 @@ export function checkProbe(ctx: AnalysisContext, probe: readonly number[], data:
   ctx.report('invalid-probe', range, `probe tokens must all lie in ${allowed}, the inputs of the evaluated tasks on data '${data.name}'`);
 }
 
+/** An inclusive token range, filled in by digitOutputs. */
+export interface TokenRange {
+  lo: number;
+  hi: number;
+}
+
 /**
- * The tokens a task can output on digit data, as an inclusive range (an over-approximation: the input range
- * shifted by every `add`, 1..length after a `histogram`); null when a step needs word data.
+ * Sets `out` to the tokens a task can output on digit data, as an inclusive range (an over-approximation: the
+ * input range shifted by every `add`, 1..length after a `histogram`); false when a step needs word data. It
+ * runs for every task of every run, so it fills the caller's object rather than returning a new pair.
  */
-export function digitOutputRange(task: TaskSpec, data: DataSpec): [number, number] | null {
+export function digitOutputs(task: TaskSpec, data: DataSpec, out: TokenRange): boolean {
   let lo = data.values[0];
   let hi = data.values[1];
   for (const s of task.steps) {
-    if (s.kind === 'translate') return null;
+    if (s.kind === 'translate') return false;
     if (s.kind === 'add') {
       lo += s.k;
       hi += s.k;
@@ -88,8 +94,13 @@ export function digitOutputRange(task: TaskSpec, data: DataSpec): [number, numbe
       hi = data.length;
     }
   }
-  return [lo, hi];
+  out.lo = lo;
+  out.hi = hi;
+  return true;
 }
+
+/** checkTaskOnData's range (never held across calls). */
+const digitOut: TokenRange = { lo: 0, hi: 0 };
 
 export function checkInputsFitVocab(ctx: AnalysisContext, data: DataSpec, range: Range): void {
   if (data.kind === 'digits' && data.values[1] >= data.vocab) {

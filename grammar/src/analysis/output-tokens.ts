@@ -3,16 +3,20 @@
 // prompts leave it frozen. Rows of tokens that no pretraining task ever output were only pushed down, all
 // together, so they share one large common part and barely tell those tokens apart; a method that cannot
 // train the head then learns little of a task that must tell them apart. See docs/diagnostics.md.
-import { taskOutputLang, wordLangRange } from '../catalogue/words.js';
+import { taskOutputLang, wordLangStart } from '../catalogue/words.js';
 import type { Range } from '../syntax/ast.js';
 import type { DataSpec, Lang, MethodSpec, TaskSpec } from '../spec.js';
-import { digitOutputRange } from './checks.js';
+import { digitOutputs } from './checks.js';
 import type { AnalysisContext } from './context.js';
 
 const LANG_WORDS: Record<Lang, string> = { en: 'English words', de: 'German words', es: 'Spanish words' };
 const METHOD_NAME: Record<Exclude<MethodSpec['kind'], 'full'>, string> = { lora: 'LoRA', prefix: 'prefix-tuning', soft_prompt: 'soft prompting', prompt: 'prompting' };
 
-/** What a task can output on its data: an inclusive token range (an over-approximation). */
+/**
+ * What a task can output on its data: an inclusive token range (an over-approximation), written into a
+ * caller's object. This runs for every non-full method of every run and for each task its model learned, so
+ * it fills a reused object instead of returning a new one (and a new range pair) per task.
+ */
 interface Outputs {
   lo: number;
   hi: number;
@@ -20,17 +24,25 @@ interface Outputs {
   lang: Lang | null;
 }
 
-/** The tokens `task` can output on `data`, or null when it cannot run there (checkTaskOnData reports it). */
-function outputsOf(task: TaskSpec, data: DataSpec): Outputs | null {
+/** Sets `out` to the tokens `task` can output on `data`; false when it cannot run there (checkTaskOnData reports it). */
+function outputsOf(task: TaskSpec, data: DataSpec, out: Outputs): boolean {
   if (data.kind === 'words') {
-    if (task.steps.some((s) => s.kind !== 'translate' && s.kind !== 'copy' && s.kind !== 'reverse')) return null;
+    for (const s of task.steps) if (s.kind !== 'translate' && s.kind !== 'copy' && s.kind !== 'reverse') return false;
     const lang = taskOutputLang(task.steps);
-    const [lo, hi] = wordLangRange(lang, data.words);
-    return { lo, hi, lang };
+    out.lo = wordLangStart(lang, data.words);
+    out.hi = out.lo + data.words - 1;
+    out.lang = lang;
+    return true;
   }
-  const r = digitOutputRange(task, data);
-  return r && { lo: r[0], hi: r[1], lang: null };
+  out.lang = null;
+  return digitOutputs(task, data, out);
 }
+
+/** Scratch for checkUntrainedOutputs (never held across calls: the check does not call back out). */
+const targetOut: Outputs = { lo: 0, hi: 0, lang: null };
+const learnedOut: Outputs = { lo: 0, hi: 0, lang: null };
+/** The learned tasks' output ranges: lo at even, hi at odd indices, `seenCount` pairs in use. */
+const seen: number[] = [];
 
 export interface OutputTokensInput {
   method: MethodSpec;
@@ -53,18 +65,20 @@ export interface OutputTokensInput {
  */
 export function checkUntrainedOutputs(ctx: AnalysisContext, input: OutputTokensInput): void {
   if (input.method.kind === 'full') return;
-  const target = outputsOf(input.target, input.data);
-  if (!target) return;
-  const seen: Array<[number, number]> = [];
+  const target = targetOut;
+  if (!outputsOf(input.target, input.data, target)) return;
+  let seenCount = 0;
   for (const t of input.learned) {
-    const o = outputsOf(t, input.data);
-    if (o) seen.push([o.lo, o.hi]);
+    if (!outputsOf(t, input.data, learnedOut)) continue;
+    seen[2 * seenCount] = learnedOut.lo;
+    seen[2 * seenCount + 1] = learnedOut.hi;
+    seenCount++;
   }
   let unseen = 0;
   let first = -1;
   let last = -1;
   for (let tok = target.lo; tok <= target.hi; tok++) {
-    if (seen.some(([lo, hi]) => tok >= lo && tok <= hi)) continue;
+    if (isSeen(tok, seenCount)) continue;
     unseen++;
     if (first < 0) first = tok;
     last = tok;
@@ -85,3 +99,9 @@ export function checkUntrainedOutputs(ctx: AnalysisContext, input: OutputTokensI
   );
 }
 
+
+/** Whether a learned task outputs `tok` (one of the first `count` ranges in `seen`). */
+function isSeen(tok: number, count: number): boolean {
+  for (let i = 0; i < count; i++) if (tok >= seen[2 * i]! && tok <= seen[2 * i + 1]!) return true;
+  return false;
+}

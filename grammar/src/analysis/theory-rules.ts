@@ -3,7 +3,7 @@
 import { formatCount, loraRankForBudget, trainableParameters, type ParamCount } from '../params.js';
 import type { Range } from '../syntax/ast.js';
 import { CONTEXT_METHODS, type LoraTarget, type MethodSpec, type ModelSpec, type TaskSpec } from '../spec.js';
-import { skillGap, type Skill } from '../theory/skills.js';
+import { hasSkillGap, skillGap, type Skill } from '../theory/skills.js';
 import type { AnalysisContext } from './context.js';
 import type { Fix } from './diagnostics.js';
 import { methodText } from './values.js';
@@ -47,6 +47,14 @@ export interface TheoryInput {
 
 function skillList(skills: Skill[]): string {
   return skills.map((s) => s.label).join('; ');
+}
+
+/**
+ * Whether checkTheory has anything to say about `method` tuned for `target` from a model that learned
+ * `learned`: callers skip building its input (messages, fixes, closures) for the many runs without a gap.
+ */
+export function theoryApplies(method: MethodSpec, target: TaskSpec, learned: readonly TaskSpec[]): boolean {
+  return CONTEXT_METHODS.includes(method.kind) && hasSkillGap(target, learned);
 }
 
 export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {

@@ -55,6 +55,12 @@ function itemLabelOf(what: string): string {
   return label;
 }
 
+/** The position of the parameter called `name`, or -1 (a loop: this runs for every named argument). */
+function paramIndex(params: readonly ParamDef[], name: string): number {
+  for (let i = 0; i < params.length; i++) if (params[i]!.name === name) return i;
+  return -1;
+}
+
 function bareWord(v: Value | null): CallValue | undefined {
   return v && v.kind === 'call' && v.args === null ? v : undefined;
 }
@@ -254,7 +260,7 @@ export class Evaluator {
       let at: number;
       if (arg.key) {
         const key = arg.key.text;
-        at = params.findIndex((p) => p.name === key);
+        at = paramIndex(params, key);
         if (at < 0) {
           this.ctx.reportUnknown('unknown-parameter', arg.key.range, `parameter of ${def.name}`, arg.key.text, def.params.map((p) => p.name));
           ok = false;
@@ -354,8 +360,9 @@ export class Evaluator {
     }
     const name = v.name.text;
     const primitive = PRIMITIVE_BY_NAME.get(name);
-    const decl = this.ctx.declarations.get(name);
-    if (decl && !(primitive && v.args !== null)) {
+    // A primitive with arguments is the primitive even where a task of that name is declared: no lookup.
+    const decl = primitive && v.args !== null ? undefined : this.ctx.declarations.get(name);
+    if (decl) {
       this.ctx.references.push({ name, range: v.name.range, expected: 'task', target: decl });
       if (v.args !== null) {
         this.ctx.report('type-mismatch', v.argsRange ?? v.range, `'${name}' is a declared task and takes no arguments`);
@@ -429,18 +436,43 @@ function methodSpec(name: string, a: Record<string, unknown>): MethodSpec {
 
 /** Canonical text of a method, e.g. `lora(rank: 2)`: non-default arguments only. Used in labels and fixes. */
 export function methodText(m: MethodSpec, overrides: { lr?: number; steps?: number } = {}): string {
-  const def = findFunction(m.kind, 'method')!;
-  const values: Record<string, unknown> =
-    m.kind === 'lora' ? { rank: m.rank, alpha: m.alpha, targets: m.targets } : m.kind === 'prefix' ? { length: m.length, space: m.space } : m.kind === 'full' ? {} : { length: m.length };
-  const parts: string[] = [];
-  for (const p of def.params) {
-    const v = p.name === 'lr' ? overrides.lr : p.name === 'steps' ? overrides.steps : values[p.name];
+  // Labels every compare run and every theory fix: built straight from the fields, with no record of the
+  // values, copies of the defaults or list of parts per call.
+  let args = '';
+  for (const p of methodDef(m.kind).params) {
+    const v = p.name === 'lr' ? overrides.lr : p.name === 'steps' ? overrides.steps : methodField(m, p.name);
     if (v === undefined) continue;
-    const d = defaultValue(p.default);
-    const same = Array.isArray(v) && Array.isArray(d) ? v.join() === d.join() : v === d;
     const always = (m.kind === 'lora' && p.name === 'rank') || ((m.kind === 'prefix' || m.kind === 'soft_prompt' || m.kind === 'prompt') && p.name === 'length');
-    if (same && !always) continue;
-    parts.push(`${p.name}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`);
+    if (!always && isDefault(v, p.default)) continue;
+    args += (args ? ', ' : '') + p.name + ': ' + (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
   }
-  return parts.length ? `${m.kind}(${parts.join(', ')})` : m.kind;
+  return args ? `${m.kind}(${args})` : m.kind;
+}
+
+const methodDefs = new Map<string, FunctionDef>();
+function methodDef(kind: MethodSpec['kind']): FunctionDef {
+  let def = methodDefs.get(kind);
+  if (!def) methodDefs.set(kind, (def = findFunction(kind, 'method')!));
+  return def;
+}
+
+/** The value of a method's parameter (undefined for the schedule overrides and parameters it lacks). */
+function methodField(m: MethodSpec, name: string): unknown {
+  switch (m.kind) {
+    case 'lora':
+      return name === 'rank' ? m.rank : name === 'alpha' ? m.alpha : name === 'targets' ? m.targets : undefined;
+    case 'prefix':
+      return name === 'length' ? m.length : name === 'space' ? m.space : undefined;
+    case 'soft_prompt':
+    case 'prompt':
+      return name === 'length' ? m.length : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether `v` equals a parameter's default (lists item by item, as their joined text). */
+function isDefault(v: unknown, d: DefaultValue | undefined): boolean {
+  if (Array.isArray(v)) return Array.isArray(d) && v.join() === d.join();
+  return v === defaultValue(d);
 }

@@ -283,8 +283,13 @@ export const WORD_LANGS: readonly Lang[] = ['en', 'de', 'es'];
 
 /** Inclusive range of the token ids of one language's words when `words` words are in use. */
 export function wordLangRange(lang: Lang, words: number): [number, number] {
-  const lo = 1 + WORD_LANGS.indexOf(lang) * words;
+  const lo = wordLangStart(lang, words);
   return [lo, lo + words - 1];
+}
+
+/** The first token of `lang`'s words (wordLangRange without the pair, for checks that run per run). */
+export function wordLangStart(lang: Lang, words: number): number {
+  return 1 + WORD_LANGS.indexOf(lang) * words;
 }
 
 /**

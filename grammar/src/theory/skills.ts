@@ -108,22 +108,34 @@ export interface SkillGap {
   available: Skill[];
 }
 
-const haveCache = new WeakMap<readonly TaskSpec[], { have: Map<string, Skill>; available: Skill[] }>();
-
-/** Which skills of `target` none of the `pretrained` tasks has (the known skills are cached per list). */
+/**
+ * Which skills of `target` none of the `pretrained` tasks has. Lists are short (a few tasks of a few steps,
+ * two skills each), so the skills are compared in place: no sets or caches per list, which cost more than
+ * the comparisons when every run of a large spec asks.
+ */
 export function skillGap(target: TaskSpec, pretrained: readonly TaskSpec[]): SkillGap {
-  let known = haveCache.get(pretrained);
-  if (!known) {
-    const have = new Map<string, Skill>();
-    for (const t of pretrained) for (const s of taskSkills(t)) if (!have.has(s.id)) have.set(s.id, s);
-    known = { have, available: [...have.values()] };
-    haveCache.set(pretrained, known);
-  }
-  const have = known.have;
+  const available: Skill[] = [];
+  for (const t of pretrained) for (const step of t.steps) for (const s of cachedStepSkills(step)) if (!hasId(available, s.id)) available.push(s);
   const need = taskSkills(target);
   return {
-    missingPatterns: need.filter((s) => s.kind === 'pattern' && !have.has(s.id)),
-    missingMaps: need.filter((s) => s.kind === 'map' && !have.has(s.id)),
-    available: [...known.available],
+    missingPatterns: need.filter((s) => s.kind === 'pattern' && !hasId(available, s.id)),
+    missingMaps: need.filter((s) => s.kind === 'map' && !hasId(available, s.id)),
+    available,
   };
+}
+
+/** Whether skillGap would find anything missing, without building it (most runs miss nothing). */
+export function hasSkillGap(target: TaskSpec, pretrained: readonly TaskSpec[]): boolean {
+  for (const step of target.steps) for (const s of cachedStepSkills(step)) if (!learnedSkill(pretrained, s.id)) return true;
+  return false;
+}
+
+function learnedSkill(pretrained: readonly TaskSpec[], id: string): boolean {
+  for (const t of pretrained) for (const step of t.steps) if (hasId(cachedStepSkills(step), id)) return true;
+  return false;
+}
+
+function hasId(skills: readonly Skill[], id: string): boolean {
+  for (const s of skills) if (s.id === id) return true;
+  return false;
 }

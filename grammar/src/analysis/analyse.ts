@@ -146,7 +146,10 @@ class BlockState {
   /** pretrain blocks: where `, task` goes in the tasks list (computed once, shared by the fixes). */
   tasksEnd: Range | null | undefined = undefined;
 
-  constructor(readonly table: KeyTable | null) {
+  constructor(
+    readonly block: Block,
+    readonly table: KeyTable | null,
+  ) {
     const n = table ? table.keys.length : 0;
     this.entries = n ? new Array<Entry | undefined>(n).fill(undefined) : NO_ENTRIES;
     this.values = n ? new Array<unknown>(n).fill(undefined) : NO_ENTRIES;
@@ -157,6 +160,9 @@ class BlockState {
     return i === undefined ? undefined : this.entries[i];
   }
 }
+
+/** Sentinel for `Analyser.current` before the first pass (matches no block). */
+const NO_STATE = new BlockState(null as unknown as Block, null);
 
 
 /** Evaluated defaults of catalogue keys (written in the language itself, so evaluated once). */
@@ -169,7 +175,13 @@ class Analyser {
   private readonly blocks: readonly Block[];
   private readonly spec = emptySpec();
   private readonly ev: Evaluator;
-  private readonly states = new Map<Block, BlockState>();
+  /**
+   * States of the analysed blocks that are the first declaration of their name. Other blocks are only ever
+   * looked at while their own pass builds them (see state), so no table from blocks to states is needed.
+   */
+  private readonly declared = new Map<string, BlockState>();
+  /** The block the current pass is building: most lookups ask about it, several times in a row. */
+  private current: BlockState = NO_STATE;
   /**
    * Parameter counts by the values they depend on (method kind, then its and the model's numbers, one Map per
    * level; see count): groups of a spec repeat the same models and methods.
@@ -205,23 +217,22 @@ class Analyser {
   run(): Analysis {
     const blocks = this.blocks;
     // Blocks of each kind, in file order (each pass below handles one kind).
-    const byKind: Record<BlockKind, Block[]> = { data: [], model: [], task: [], pretrain: [], finetune: [], compare: [], evaluate: [] };
+    const byKind: Record<BlockKind, BlockState[]> = { data: [], model: [], task: [], pretrain: [], finetune: [], compare: [], evaluate: [] };
     const states: BlockState[] = [];
     for (const b of blocks) {
-      const st = new BlockState(keyTable(b.kind));
-      this.states.set(b, st);
+      const st = new BlockState(b, keyTable(b.kind));
       states.push(st);
-      byKind[b.kind]?.push(b);
+      byKind[b.kind]?.push(st);
     }
-    this.declare();
-    for (let i = 0; i < blocks.length; i++) this.checkBody(blocks[i]!, states[i]!);
-    for (const b of byKind.task) if (b.name) this.resolveTask(b.name.text, null);
-    for (const b of byKind.data) this.buildData(b);
-    for (const b of byKind.model) this.buildModel(b);
-    for (const b of byKind.pretrain) this.buildPretrain(b);
-    for (const b of byKind.finetune) this.buildRun(b);
-    for (const b of byKind.compare) this.buildRun(b);
-    for (const b of byKind.evaluate) this.buildEvaluate(b);
+    this.declare(states);
+    this.pass(states, (b, st) => this.checkBody(b, st));
+    for (const st of byKind.task) if (st.block.name) this.resolveTask(st.block.name.text, null);
+    this.pass(byKind.data, (b) => this.buildData(b));
+    this.pass(byKind.model, (b) => this.buildModel(b));
+    this.pass(byKind.pretrain, (b) => this.buildPretrain(b));
+    this.pass(byKind.finetune, (b) => this.buildRun(b));
+    this.pass(byKind.compare, (b) => this.buildRun(b));
+    this.pass(byKind.evaluate, (b) => this.buildEvaluate(b));
     const diagnostics = this.ctx.diagnostics.sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
     );
@@ -236,19 +247,35 @@ class Analyser {
     };
   }
 
+  /** Runs `build` on each block of `states` in order, as the current block (see state). */
+  private pass(states: readonly BlockState[], build: (b: Block, st: BlockState) => void): void {
+    for (const st of states) {
+      this.current = st;
+      build(st.block, st);
+    }
+    this.current = NO_STATE;
+  }
+
   // ---- declarations ---------------------------------------------------------------------------------
 
-  /** Names and declarations of the whole file; problems are reported for the analysed blocks only. */
-  private declare(): void {
+  /**
+   * Names and declarations of the whole file; problems are reported for the analysed blocks only (`states`,
+   * one per analysed block in order).
+   */
+  private declare(states: readonly BlockState[]): void {
     let evaluates = 0;
-    const all = this.blocks === this.ast.blocks;
-    for (const b of this.ast.blocks) {
+    const fileBlocks = this.ast.blocks;
+    // Analysing a subset (see analyseBlocks): which blocks of the file are in it.
+    const subset = this.blocks === fileBlocks ? undefined : new Map(states.map((st) => [st.block, st]));
+    for (let i = 0; i < fileBlocks.length; i++) {
+      const b = fileBlocks[i]!;
+      const st = subset ? subset.get(b) : states[i];
       if (!b.name) {
         if (b.kind === 'evaluate') {
           evaluates++;
           const name = evaluates === 1 ? 'evaluate' : `evaluate_${evaluates}`;
           this.blockNames.set(b, name);
-        } else if (all || this.states.has(b)) {
+        } else if (st) {
           this.ctx.report('missing-name', b.keywordRange, `a ${b.kind} block needs a name: ${findBlock(b.kind)?.synopsis ?? b.kind}`);
         }
         continue;
@@ -256,10 +283,11 @@ class Analyser {
       this.blockNames.set(b, b.name.text);
       const first = this.ctx.declarations.get(b.name.text);
       if (first) {
-        if (all || this.states.has(b)) this.ctx.report('duplicate-name', b.name.range, `'${b.name.text}' is already declared (as a ${first.kind} on line ${first.name!.range.start.line + 1})`);
+        if (st) this.ctx.report('duplicate-name', b.name.range, `'${b.name.text}' is already declared (as a ${first.kind} on line ${first.name!.range.start.line + 1})`);
         continue;
       }
       this.ctx.declarations.set(b.name.text, b);
+      if (st) this.declared.set(b.name.text, st);
     }
   }
 
@@ -327,24 +355,24 @@ class Analyser {
     return this.firstNames.get(kind);
   }
 
-  /** Every block of the file has one (made before the bodies are checked). */
+  /**
+   * The state of the block being built, or of another block reached through its name (a task resolved, a
+   * run's `from` chain and root): those are first declarations, and the analysed blocks are closed under
+   * references, so it is in `declared`.
+   */
   private state(b: Block): BlockState {
-    // Most lookups ask about the block being built, several times in a row.
-    if (b !== this.lastBlock) {
-      this.lastBlock = b;
-      this.lastState = this.states.get(b)!;
-    }
-    return this.lastState!;
+    if (b === this.current.block) return this.current;
+    const st = this.declared.get(b.name!.text)!;
+    if (st.block !== b) throw new Error(`no state for the ${b.kind} block on line ${b.range.start.line + 1}`);
+    return st;
   }
-
-  private lastBlock: Block | undefined;
-  private lastState: BlockState | undefined;
 
   private get<T>(b: Block, key: string): T | undefined {
     const st = this.state(b);
     const i = st.table?.index.get(key);
     if (i === undefined) return undefined;
-    if (st.entries[i]) return st.values[i] as T | undefined;
+    // Compared with undefined rather than tested for truth, which would read the entry itself.
+    if (st.entries[i] !== undefined) return st.values[i] as T | undefined;
     return defaultOf(st.table!.keys[i]!) as T | undefined;
   }
 

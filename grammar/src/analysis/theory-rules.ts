@@ -57,26 +57,59 @@ export function theoryApplies(method: MethodSpec, target: TaskSpec, learned: rea
   return CONTEXT_METHODS.includes(method.kind) && hasSkillGap(target, learned);
 }
 
+/** What checkTheory offers instead of a context method: LoRA with the closest budget, or full fine-tuning. */
+interface Suggestion {
+  loraText: string;
+  fullText: string;
+  /** The message's "use … or full fine-tuning (…)" part. */
+  alternative: string;
+  loraTitle: string;
+  fullTitle: string;
+}
+
+/**
+ * Suggestions by the values they depend on: runs of a large spec repeat the same methods on the same models,
+ * and each suggestion takes three counts, two method texts and five formatted numbers. Bounded like the
+ * other text caches (the values come from the file).
+ */
+const suggestions = new Map<string, Suggestion>();
+
+function suggestion(input: TheoryInput, missingPatterns: boolean): Suggestion {
+  const count = input.count ?? trainableParameters;
+  const budget = count(input.method, input.model, input.vocab).total;
+  const m = input.model;
+  // Everything below follows from these: the counts from the method's budget, the model's shape and the vocab.
+  const key = [missingPatterns ? 1 : 0, input.method.kind, budget, m.layers, m.width, m.mlp, m.context, input.vocab, input.overrides.lr, input.overrides.steps].join();
+  let s = suggestions.get(key);
+  if (s) return s;
+  const targets = missingPatterns ? ATTENTION_LORA_TARGETS : DEFAULT_LORA_TARGETS;
+  const rank = loraRankForBudget(Math.max(budget, 1), m, targets);
+  const lora: MethodSpec = { kind: 'lora', rank, alpha: 1, targets };
+  const loraCount = count(lora, m, input.vocab).total;
+  const full = count({ kind: 'full' }, m, input.vocab).total;
+  const loraText = methodText(lora, input.overrides);
+  s = {
+    loraText,
+    fullText: methodText({ kind: 'full' }, input.overrides),
+    alternative: ['use ', loraText, ' (', formatCount(loraCount), ' trainable parameters; this ', input.method.kind.replace('_', ' '), ' trains ', formatCount(budget), ') or full fine-tuning (', formatCount(full), ')'].join(''),
+    loraTitle: `Switch to ${loraText} (${formatCount(loraCount)} parameters, closest LoRA budget)`,
+    fullTitle: `Switch to full fine-tuning (${formatCount(full)} parameters)`,
+  };
+  if (suggestions.size < 1000) suggestions.set(key, s);
+  return s;
+}
+
 export function checkTheory(ctx: AnalysisContext, input: TheoryInput): void {
   if (!CONTEXT_METHODS.includes(input.method.kind)) return;
   const gap = skillGap(input.target, input.learned);
   if (gap.missingPatterns.length === 0 && gap.missingMaps.length === 0) return;
 
-  const count = input.count ?? trainableParameters;
-  const budget = count(input.method, input.model, input.vocab).total;
-  const targets = gap.missingPatterns.length ? ATTENTION_LORA_TARGETS : DEFAULT_LORA_TARGETS;
-  const rank = loraRankForBudget(Math.max(budget, 1), input.model, targets);
-  const lora: MethodSpec = { kind: 'lora', rank, alpha: 1, targets };
-  const loraCount = count(lora, input.model, input.vocab).total;
-  const full = count({ kind: 'full' }, input.model, input.vocab).total;
-  const loraText = methodText(lora, input.overrides);
   const who = METHOD_NAME[input.method.kind];
   const had = input.learned.map((t) => t.name || 'an inline task').join(', ');
-  const alternative = ['use ', loraText, ' (', formatCount(loraCount), ' trainable parameters; this ', input.method.kind.replace('_', ' '), ' trains ', formatCount(budget), ') or full fine-tuning (', formatCount(full), ')'].join('');
-
+  const { loraText, fullText, alternative, loraTitle, fullTitle } = suggestion(input, gap.missingPatterns.length > 0);
   const fixes: Fix[] = [
-    { title: `Switch to ${loraText} (${formatCount(loraCount)} parameters, closest LoRA budget)`, edits: [{ range: input.methodRange, newText: loraText }], preferred: true },
-    { title: `Switch to full fine-tuning (${formatCount(full)} parameters)`, edits: [{ range: input.methodRange, newText: methodText({ kind: 'full' }, input.overrides) }] },
+    { title: loraTitle, edits: [{ range: input.methodRange, newText: loraText }], preferred: true },
+    { title: fullTitle, edits: [{ range: input.methodRange, newText: fullText }] },
   ];
   if (input.pretrainTasksEnd) {
     const text = input.targetText();

@@ -92,6 +92,26 @@ function wordKind(text: string, start: number, end: number): number {
   }
 }
 
+/**
+ * Strings of recent names and numbers, one per slot by a hash of their characters (a direct-mapped cache:
+ * a collision replaces the older string, so memory stays bounded however many names pass through). Keys,
+ * enum words and common numbers then come out of the parse as the same string objects, parse after parse:
+ * no copy per occurrence, and the analysis's Map lookups find their hash already computed.
+ */
+const INTERN_SLOTS = 4096;
+const interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+
+function intern(text: string, start: number, end: number): string {
+  let h = end - start;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  const slot = (h ^ (h >>> 12)) & (INTERN_SLOTS - 1);
+  const s = interned[slot];
+  if (s !== undefined && s.length === end - start && text.startsWith(s, start)) return s;
+  const fresh = text.slice(start, end);
+  interned[slot] = fresh;
+  return fresh;
+}
+
 /** Thrown to give up; caught by fastParse only. */
 const GIVE_UP = new Error('not for the fast path');
 
@@ -329,7 +349,7 @@ class FastParser {
 
   private ident(t: number): Ident {
     const k = this.kind[t]!;
-    const text = k === IDENT ? this.text.slice(this.start[t], this.end[t]) : KEYWORD_TEXT[k]!;
+    const text = k === IDENT ? intern(this.text, this.start[t]!, this.end[t]!) : KEYWORD_TEXT[k]!;
     return { kind: 'ident', text, range: this.tokenRange(t) };
   }
 
@@ -433,7 +453,7 @@ class FastParser {
   }
 
   private number(t: number): NumberValue {
-    const text = this.text.slice(this.start[t], this.end[t]);
+    const text = intern(this.text, this.start[t]!, this.end[t]!);
     return { kind: 'number', value: Number(text), text, range: this.tokenRange(t) };
   }
 

@@ -134,10 +134,27 @@ class Tokens {
     this.line = new Int32Array(capacity);
     this.column = new Int32Array(capacity);
   }
+
+  /** A copy with twice the capacity, holding the first `count` tokens. */
+  grown(count: number): Tokens {
+    const g = new Tokens(this.kind.length * 2);
+    g.kind.set(this.kind.subarray(0, count));
+    g.start.set(this.start.subarray(0, count));
+    g.end.set(this.end.subarray(0, count));
+    g.line.set(this.line.subarray(0, count));
+    g.column.set(this.column.subarray(0, count));
+    return g;
+  }
 }
 
-/** The arrays are reused from one parse to the next (the language server parses on every edit). */
-let buffers = new Tokens(1024);
+/**
+ * The arrays are reused from one parse to the next (the language server parses on every edit), up to this
+ * many tokens (~9 MB); a bigger text gets arrays of its own, which go with it.
+ */
+const KEPT_CAPACITY = 1 << 19;
+let buffers = new Tokens(4096);
+/** The tokens of the latest scan (the parser reads them). */
+let scanned: Tokens = buffers;
 
 /** Comments and the end of the text, found while scanning. */
 interface Scanned {
@@ -146,15 +163,14 @@ interface Scanned {
 }
 
 /**
- * Scans `text` into `buffers` as the chevrotain lexer (tokens.ts) reads it: its patterns are tried in their
+ * Scans `text` into token arrays as the chevrotain lexer (tokens.ts) reads it: its patterns are tried in their
  * order and the first that matches wins. Gives up at any character the lexer would report and at an
  * unterminated block comment. Lines end at \n, \r\n and \r, as LineStarts counts them.
  */
 function scan(text: string): Scanned {
   const n = text.length;
-  // Every token is at least one character and is followed by EOF: n + 1 slots always suffice.
-  if (buffers.kind.length < n + 1) buffers = new Tokens(Math.max(n + 1, buffers.kind.length * 2));
-  const { kind, start, end, line: lineOf, column } = buffers;
+  let tokens = buffers;
+  let { kind, start, end, line: lineOf, column } = tokens;
   const comments: Comment[] = [];
   let count = 0;
   let line = 0;
@@ -256,6 +272,11 @@ function scan(text: string): Scanned {
     } else {
       throw GIVE_UP;
     }
+    if (count + 1 === kind.length) {
+      // Full (one slot stays free for EOF): double.
+      tokens = tokens.grown(count);
+      ({ kind, start, end, line: lineOf, column } = tokens);
+    }
     kind[count] = k;
     start[count] = from;
     end[count] = i;
@@ -268,7 +289,9 @@ function scan(text: string): Scanned {
   end[count] = n;
   lineOf[count] = line;
   column[count] = n - lineStart;
-  buffers.count = count;
+  tokens.count = count;
+  if (tokens.kind.length <= KEPT_CAPACITY) buffers = tokens;
+  scanned = tokens;
   return { comments, end: { line, character: n - lineStart } };
 }
 
@@ -287,11 +310,11 @@ class FastParser {
   private lastEnd: Position = { line: 0, character: 0 };
 
   constructor(private readonly text: string) {
-    this.kind = buffers.kind;
-    this.start = buffers.start;
-    this.end = buffers.end;
-    this.line = buffers.line;
-    this.column = buffers.column;
+    this.kind = scanned.kind;
+    this.start = scanned.start;
+    this.end = scanned.end;
+    this.line = scanned.line;
+    this.column = scanned.column;
   }
 
   file(): Block[] {
@@ -539,9 +562,9 @@ function startsArg(k: number): boolean {
  */
 export function fastParse(text: string): PtxFile | undefined {
   try {
-    const scanned = scan(text);
+    const { comments, end } = scan(text);
     const blocks = new FastParser(text).file();
-    return { blocks, comments: scanned.comments, range: { start: { line: 0, character: 0 }, end: scanned.end } };
+    return { blocks, comments, range: { start: { line: 0, character: 0 }, end } };
   } catch (err) {
     if (err === GIVE_UP || err instanceof RangeError) return undefined; // RangeError: nesting too deep for the stack
     throw err;

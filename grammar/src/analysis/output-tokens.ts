@@ -99,7 +99,6 @@ export function checkUntrainedOutputs(ctx: AnalysisContext, input: OutputTokensI
   );
 }
 
-
 /** Whether a learned task outputs `tok` (one of the first `count` ranges in `seen`). */
 function isSeen(tok: number, count: number): boolean {
   for (let i = 0; i < count; i++) if (tok >= seen[2 * i]! && tok <= seen[2 * i + 1]!) return true;

@@ -391,10 +391,7 @@ class FastParser {
 
   // data NAME { ... } | model NAME { ... } | pretrain NAME { ... }
   private namedBlock(): Block {
-    const b = this.newBlock(this.t++);
-    b.body = this.body();
-    b.range = { start: b.keywordRange.start, end: b.body.range.end };
-    return b;
+    return this.withBody(this.newBlock(this.t++));
   }
 
   // task NAME = value
@@ -414,9 +411,7 @@ class FastParser {
     b.from = this.ident(this.expect(IDENT));
     this.expect(ON);
     b.target = this.value();
-    b.body = this.body();
-    b.range = { start: b.keywordRange.start, end: b.body.range.end };
-    return b;
+    return this.withBody(b);
   }
 
   // evaluate [NAME] [runs] on [tasks] { ... }
@@ -426,6 +421,11 @@ class FastParser {
     b.runs = this.list();
     this.expect(ON);
     b.target = this.value();
+    return this.withBody(b);
+  }
+
+  /** Reads the block's body, which ends the block. */
+  private withBody(b: Block): Block {
     b.body = this.body();
     b.range = { start: b.keywordRange.start, end: b.body.range.end };
     return b;

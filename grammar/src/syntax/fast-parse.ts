@@ -125,7 +125,6 @@ class Tokens {
   end: Int32Array;
   line: Int32Array;
   column: Int32Array;
-  count = 0;
 
   constructor(capacity: number) {
     this.kind = new Uint8Array(capacity);
@@ -153,11 +152,10 @@ class Tokens {
  */
 const KEPT_CAPACITY = 1 << 19;
 let buffers = new Tokens(4096);
-/** The tokens of the latest scan (the parser reads them). */
-let scanned: Tokens = buffers;
 
-/** Comments and the end of the text, found while scanning. */
+/** The tokens, the comments and the end of the text. */
 interface Scanned {
+  tokens: Tokens;
   comments: Comment[];
   end: Position;
 }
@@ -289,10 +287,8 @@ function scan(text: string): Scanned {
   end[count] = n;
   lineOf[count] = line;
   column[count] = n - lineStart;
-  tokens.count = count;
   if (tokens.kind.length <= KEPT_CAPACITY) buffers = tokens;
-  scanned = tokens;
-  return { comments, end: { line, character: n - lineStart } };
+  return { tokens, comments, end: { line, character: n - lineStart } };
 }
 
 /** Recursive descent over the scanned tokens; every method consumes what it parses or gives up. */
@@ -309,12 +305,15 @@ class FastParser {
   private lastEndOffset = -1;
   private lastEnd: Position = { line: 0, character: 0 };
 
-  constructor(private readonly text: string) {
-    this.kind = scanned.kind;
-    this.start = scanned.start;
-    this.end = scanned.end;
-    this.line = scanned.line;
-    this.column = scanned.column;
+  constructor(
+    private readonly text: string,
+    tokens: Tokens,
+  ) {
+    this.kind = tokens.kind;
+    this.start = tokens.start;
+    this.end = tokens.end;
+    this.line = tokens.line;
+    this.column = tokens.column;
   }
 
   file(): Block[] {
@@ -562,8 +561,8 @@ function startsArg(k: number): boolean {
  */
 export function fastParse(text: string): PtxFile | undefined {
   try {
-    const { comments, end } = scan(text);
-    const blocks = new FastParser(text).file();
+    const { tokens, comments, end } = scan(text);
+    const blocks = new FastParser(text, tokens).file();
     return { blocks, comments, range: { start: { line: 0, character: 0 }, end } };
   } catch (err) {
     if (err === GIVE_UP || err instanceof RangeError) return undefined; // RangeError: nesting too deep for the stack

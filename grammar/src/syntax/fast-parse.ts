@@ -564,8 +564,9 @@ export function fastParse(text: string): PtxFile | undefined {
     const { tokens, comments, end } = scan(text);
     const blocks = new FastParser(text, tokens).file();
     return { blocks, comments, range: { start: { line: 0, character: 0 }, end } };
-  } catch (err) {
-    if (err === GIVE_UP || err instanceof RangeError) return undefined; // RangeError: nesting too deep for the stack
-    throw err;
+  } catch {
+    // GIVE_UP, or a RangeError when nesting is too deep for the stack, or a bug here: in every case the
+    // chevrotain path, the grammar of record, parses the text instead.
+    return undefined;
   }
 }

@@ -28,7 +28,7 @@ const EDGE_CASES = [
   'data d { x: 1..5 y: .5 z: -.5 w: -1e-3 v: 1e v2: 1E+2 u: 1.e3 t: 1..-2 s: ...5 r: 1.2.3 }',
   'data d { x: - }', 'data d { x: 1. }', 'data d { x: 2abc }', 'data d { x: 1e5x }',
   'task t = a then b then c(1, k: [2, 3]) then d()', 'task t = ( then add(1)', 'task t = a then then b', 'task = a', 'task t a',
-  'data d { x: [,] y: [] z: [1,] w: [1,,2] }', 'data d { x: f(a: , b: 2) y: f(1,) z: f(,) }', 'data d { x: f(data: 1, on: 2, then: 3) }',
+  'data d { x: [,] }', 'data d { y: [] z: [1,] v: [[1, 2,], [3],] }', 'data d { w: [1,,2] }', 'data d { u: [1,] ] }', 'data d { t: [1, } }', 'data d { x: f(a: , b: 2) y: f(1,) z: f(,) }', 'data d { x: f(data: 1, on: 2, then: 3) }',
   'data d { x: f(data) }', 'data d { data: 1 model: 2 from: 3 on: 4 then: 5 evaluate: 6, }', 'data d { x: 1, , y: 2 }',
   'evaluate [a] on [b] { x: 1 }', 'evaluate e [a, b] on c { }', 'evaluate e a on [b] {}', 'evaluate [a, b on [c] { x: 1 }',
   'finetune f from b on t { method: lora(rank: 1, targets: [attn_out, mlp_in]) }', 'finetune f from on [a] {', 'finetune from b on t {}',
@@ -121,4 +121,17 @@ test('a generated 100 kB spec takes the fast path, and parse() returns its AST',
   const spec = generateSpec(100_000);
   assert.ok(agree(spec, 'generated spec'));
   assert.equal(JSON.stringify(parse(spec).ast), JSON.stringify(parseWithChevrotain(spec).ast));
+});
+
+test('a list may end with a comma after its last item (docs/language.md), on both paths; an empty list may not', () => {
+  for (const text of ['data d { x: [1, 2,] }', 'pretrain p { tasks: [a, b,\n] }', 'data d { v: [[1, 2,], [3],] }']) {
+    assert.deepEqual(parseWithChevrotain(text).problems, [], text);
+    assert.ok(fastParse(text), text);
+  }
+  const items = (parse('data d { x: [1, 2,] }').ast.blocks[0]!.body!.entries[0]!.value as { items: unknown[] }).items;
+  assert.equal(items.length, 2);
+  for (const text of ['data d { x: [,] }', 'data d { x: [1,,2] }', 'data d { x: [1 2] }']) {
+    assert.ok(parseWithChevrotain(text).problems.length > 0, text);
+    assert.equal(fastParse(text), undefined, text);
+  }
 });

@@ -488,8 +488,7 @@ class FastParser {
     return { kind: 'range', lo, hi, range: { start: lo.range.start, end: hi.range.end } };
   }
 
-  // '[' (value (',' value)*)? ','? ']': as chevrotain's MANY_SEP then OPTION, a trailing comma is allowed
-  // only in an empty list (`[,]`); `[a,]` is an error there, so it is here.
+  // '[' (value (',' value)* ','?)? ']': a trailing comma after the last item, not in an empty list.
   private list(): ListValue {
     const open = this.t++;
     const start = this.startOf(open);
@@ -497,12 +496,12 @@ class FastParser {
     const items: Value[] = [];
     if (startsValue(this.kind[this.t]!)) {
       items.push(this.value());
-      while (this.kind[this.t] === COMMA) {
+      while (this.kind[this.t] === COMMA && startsValue(this.kind[this.t + 1]!)) {
         this.t++;
         items.push(this.value());
       }
+      if (this.kind[this.t] === COMMA) this.t++;
     }
-    if (this.kind[this.t] === COMMA) this.t++;
     this.depth--;
     const close = this.expect(RSQUARE);
     return { kind: 'list', items, range: { start, end: this.endOf(close) } };

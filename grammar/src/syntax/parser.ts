@@ -404,8 +404,7 @@ export class PtxParser extends EmbeddedActionsParser {
     const open = this.CONSUME(T.LSquare);
     const mark = this.listItems.length;
     this.ACTION(this.incDepth);
-    this.MANY_SEP(this.listItemList);
-    this.OPTION(this.trailingComma);
+    this.OPTION(this.listItemsWithCommas);
     this.ACTION(this.decDepth);
     const close = this.CONSUME(T.RSquare);
     const items = this.listItems.splice(mark);
@@ -417,12 +416,19 @@ export class PtxParser extends EmbeddedActionsParser {
     return { kind: 'list', items, range: this.tokenRange(open) };
   });
 
-  private readonly listItemList = {
-    SEP: T.Comma,
-    DEF: (): void => {
-      const v = this.SUBRULE(this.value);
-      if (v) this.listItems.push(v);
-    },
+  // value (',' value)* ','? : the repetition looks two tokens ahead, so a comma followed by ']' ends the list
+  // as a trailing comma. (MANY_SEP would take that comma as a separator and then demand another value.)
+  private readonly listItemsWithCommas = (): void => {
+    const v = this.SUBRULE(this.value);
+    if (v) this.listItems.push(v);
+    this.MANY(this.nextListItem);
+    this.OPTION2(this.trailingComma);
+  };
+
+  private readonly nextListItem = (): void => {
+    this.CONSUME(T.Comma);
+    const v = this.SUBRULE2(this.value);
+    if (v) this.listItems.push(v);
   };
 
   private readonly trailingComma = (): IToken => this.CONSUME2(T.Comma);

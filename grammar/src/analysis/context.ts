@@ -1,6 +1,6 @@
 // State shared by the analysis passes of one file: the source, the diagnostics found so far, declarations
 // and the references that resolved (or failed to).
-import type { Block, Position, Range } from '../syntax/ast.js';
+import { plainRange, type Block, type Position, type Range } from '../syntax/ast.js';
 import { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode, type Fix } from './diagnostics.js';
 import { suggest } from './suggest.js';
 import { LineIndex } from '../services/lineIndex.js';
@@ -26,8 +26,9 @@ export class AnalysisContext {
 
   constructor(readonly text: string) {}
 
+  /** Diagnostics are plain data: an AST range is copied (see Span). */
   report(code: DiagnosticCode, range: Range, message: string, fixes?: Fix[]): void {
-    const d: Diagnostic = { range, severity: DIAGNOSTIC_CODES[code].severity, code, message };
+    const d: Diagnostic = { range: plainRange(range), severity: DIAGNOSTIC_CODES[code].severity, code, message };
     if (fixes && fixes.length) d.data = { fixes };
     this.diagnostics.push(d);
   }
@@ -49,7 +50,7 @@ export class AnalysisContext {
     const { guess, list } = memo;
     if (guess) {
       this.report(code, range, `unknown ${what} '${word}'; did you mean '${guess}'?`, [
-        { title: `Change to '${guess}'`, edits: [{ range, newText: guess }], preferred: true },
+        { title: `Change to '${guess}'`, edits: [{ range: plainRange(range), newText: guess }], preferred: true },
       ]);
     } else {
       const shown = list.slice(0, 12).join(', ');

@@ -9,7 +9,7 @@
 // Why a second parser: on a 10,000-line spec chevrotain spent ~2/3 of the whole analysis time lexing and
 // parsing (token objects, recovery bookkeeping, rule invocation), while a spec that is being checked,
 // run or benchmarked is nearly always well formed.
-import type { Arg, Block, BlockKind, Body, CallValue, Comment, Entry, Ident, ListValue, NumberValue, Position, PtxFile, Range, Value } from './ast.js';
+import { Span, type Arg, type Block, type BlockKind, type Body, type CallValue, type Comment, type Entry, type Ident, type ListValue, type NumberValue, type Position, type PtxFile, type Range, type Value } from './ast.js';
 import { MAX_NESTING } from './parser.js';
 
 // Token kinds. Keywords are words too (they may be keys), so every kind up to THEN is a word.
@@ -208,7 +208,8 @@ function scan(text: string): Scanned {
       i++;
     } else if (c === 0x2f /* / */) {
       const d = text.charCodeAt(i + 1);
-      const startPos: Position = { line, character: i - lineStart };
+      const startLine = line;
+      const startCharacter = i - lineStart;
       if (d === 0x2f) {
         // Line comment: up to, not including, the line break.
         i += 2;
@@ -236,7 +237,7 @@ function scan(text: string): Scanned {
       } else {
         throw GIVE_UP;
       }
-      comments.push({ text: text.slice(from, i), range: { start: startPos, end: { line, character: i - lineStart } } });
+      comments.push({ text: text.slice(from, i), range: new Span(startLine, startCharacter, line, i - lineStart) });
       continue;
     } else if (c === 0x2e /* . */ && text.charCodeAt(i + 1) === 0x2e) {
       k = DOTDOT;
@@ -300,10 +301,6 @@ class FastParser {
   private readonly end: Int32Array;
   private readonly line: Int32Array;
   private readonly column: Int32Array;
-  // The end position of the token last given one: a token starting right there (`add(1)`, `[a`) shares the
-  // position object, as in parser.ts (less garbage).
-  private lastEndOffset = -1;
-  private lastEnd: Position = { line: 0, character: 0 };
 
   constructor(
     private readonly text: string,
@@ -345,20 +342,15 @@ class FastParser {
 
   // ---- positions -------------------------------------------------------------------------------------
 
-  private startOf(t: number): Position {
-    return this.start[t] === this.lastEndOffset ? this.lastEnd : { line: this.line[t]!, character: this.column[t]! };
+  private tokenRange(t: number): Span {
+    const l = this.line[t]!;
+    const c = this.column[t]!;
+    return new Span(l, c, l, c + this.end[t]! - this.start[t]!);
   }
 
-  private endOf(t: number): Position {
-    const end: Position = { line: this.line[t]!, character: this.column[t]! + this.end[t]! - this.start[t]! };
-    this.lastEndOffset = this.end[t]!;
-    this.lastEnd = end;
-    return end;
-  }
-
-  private tokenRange(t: number): Range {
-    const start = this.startOf(t);
-    return { start, end: this.endOf(t) };
+  /** From the start of token a to the end of token b. */
+  private between(a: number, b: number): Span {
+    return new Span(this.line[a]!, this.column[a]!, this.line[b]!, this.column[b]! + this.end[b]! - this.start[b]!);
   }
 
   // ---- tokens ------------------------------------------------------------------------------------------
@@ -399,7 +391,7 @@ class FastParser {
     this.expect(EQUALS);
     const value = this.value();
     b.target = value;
-    b.range = { start: b.keywordRange.start, end: value.range.end };
+    b.range = join(b.keywordRange, value.range);
     return b;
   }
 
@@ -426,23 +418,23 @@ class FastParser {
   /** Reads the block's body, which ends the block. */
   private withBody(b: Block): Block {
     b.body = this.body();
-    b.range = { start: b.keywordRange.start, end: b.body.range.end };
+    b.range = join(b.keywordRange, b.body.range);
     return b;
   }
 
   // '{' (key ':' value ','?)* '}'
   private body(): Body {
-    const start = this.startOf(this.expect(LCURLY));
+    const open = this.expect(LCURLY);
     const entries: Entry[] = [];
     while (isWord(this.kind[this.t]!)) {
       const key = this.ident(this.t++);
       this.expect(COLON);
       const value = this.value();
-      entries.push({ key, value, range: { start: key.range.start, end: value.range.end } });
+      entries.push({ key, value, range: join(key.range, value.range) });
       if (this.kind[this.t] === COMMA) this.t++;
     }
     const close = this.expect(RCURLY);
-    return { entries, closed: true, range: { start, end: this.endOf(close) } };
+    return { entries, closed: true, range: this.between(open, close) };
   }
 
   // ---- values --------------------------------------------------------------------------------------------
@@ -456,7 +448,7 @@ class FastParser {
       this.t++;
       parts.push(this.primary());
     }
-    return { kind: 'then', parts, range: { start: first.range.start, end: parts[parts.length - 1]!.range.end } };
+    return { kind: 'then', parts, range: join(first.range, parts[parts.length - 1]!.range) };
   }
 
   private primary(): Value {
@@ -485,13 +477,12 @@ class FastParser {
     if (this.kind[this.t] !== DOTDOT) return lo;
     this.t++;
     const hi = this.number(this.expect(NUMBER));
-    return { kind: 'range', lo, hi, range: { start: lo.range.start, end: hi.range.end } };
+    return { kind: 'range', lo, hi, range: join(lo.range, hi.range) };
   }
 
   // '[' (value (',' value)* ','?)? ']': a trailing comma after the last item, not in an empty list.
   private list(): ListValue {
     const open = this.t++;
-    const start = this.startOf(open);
     this.depth++;
     const items: Value[] = [];
     if (startsValue(this.kind[this.t]!)) {
@@ -504,7 +495,7 @@ class FastParser {
     }
     this.depth--;
     const close = this.expect(RSQUARE);
-    return { kind: 'list', items, range: { start, end: this.endOf(close) } };
+    return { kind: 'list', items, range: this.between(open, close) };
   }
 
   // name | name '(' (arg (',' arg)*)? ')'
@@ -512,7 +503,6 @@ class FastParser {
     const name = this.ident(this.t++);
     if (this.kind[this.t] !== LPAREN) return { kind: 'call', name, args: null, argsRange: null, range: name.range };
     const open = this.t++;
-    const start = this.startOf(open);
     this.depth++;
     const args: Arg[] = [];
     if (startsArg(this.kind[this.t]!)) {
@@ -524,8 +514,8 @@ class FastParser {
     }
     this.depth--;
     const close = this.expect(RPAREN);
-    const argsRange: Range = { start, end: this.endOf(close) };
-    const call: CallValue = { kind: 'call', name, args, argsRange, range: { start: name.range.start, end: argsRange.end } };
+    const argsRange = this.between(open, close);
+    const call: CallValue = { kind: 'call', name, args, argsRange, range: join(name.range, argsRange) };
     return call;
   }
 
@@ -537,8 +527,13 @@ class FastParser {
       this.t += 2;
     }
     const value = this.value();
-    return { key, value, range: key ? { start: key.range.start, end: value.range.end } : value.range };
+    return { key, value, range: key ? join(key.range, value.range) : value.range };
   }
+}
+
+/** From the start of a to the end of b (both made by this parser). */
+function join(a: Range, b: Range): Span {
+  return new Span((a as Span).startLine, (a as Span).startCharacter, (b as Span).endLine, (b as Span).endCharacter);
 }
 
 /** A name or a keyword: what may be a key. */

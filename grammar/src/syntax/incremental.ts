@@ -9,7 +9,7 @@
 // tokens; lexing agrees because no token crosses a line start outside block comments. Whenever any chunk
 // has a problem, or the text is unusual (lone CR line endings), the full parse() runs instead, so its
 // problems, recovery and stray-token handling are always exactly those of parse().
-import type { Arg, Block, Body, Comment, Entry, Ident, NumberValue, Position, PtxFile, Range, Value } from './ast.js';
+import { Span, type Arg, type Block, type Body, type Comment, type Entry, type Ident, type NumberValue, type Position, type PtxFile, type Range, type Value } from './ast.js';
 import { parse, type ParseResult, type SyntaxProblem } from './parse.js';
 
 /** A line that begins a top-level chunk: a block keyword at column 0, whitespace, then a name or '['. */
@@ -223,7 +223,10 @@ function shiftPos(p: Position, dl: number): Position {
   return { line: p.line + dl, character: p.character };
 }
 
+// Chunks that reach here were parsed by the fast path (a chunk with a problem sends the whole text to
+// parse()), so their ranges are Spans, and so are the moved ones: a result equals the full parse's.
 function shiftRange(r: Range, dl: number): Range {
+  if (r instanceof Span) return new Span(r.startLine + dl, r.startCharacter, r.endLine + dl, r.endCharacter);
   return { start: shiftPos(r.start, dl), end: shiftPos(r.end, dl) };
 }
 

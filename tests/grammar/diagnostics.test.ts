@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyse, DIAGNOSTIC_CODES, type DiagnosticCode } from '../../grammar/src/index.js';
+import { Span, type Range } from '../../grammar/src/syntax/ast.js';
 import { expectDiagnostics, expectNoDiagnostics, mark, PREAMBLE } from './helpers.js';
 
 const seen = new Set<DiagnosticCode>();
@@ -171,6 +172,23 @@ test('the theory warning names the missing skill and what the pretrained run has
   const line = lines[edit.range.start.line]!;
   lines[edit.range.start.line] = line.slice(0, edit.range.start.character) + edit.newText + line.slice(edit.range.end.character);
   expectNoDiagnostics(lines.join('\n'));
+});
+
+test('diagnostics and their fixes are plain data, though the fast path gives the AST Span ranges', () => {
+  const text = PREAMBLE + 'finetune f from base on desc { method: prefix(length: 2) }\nmodel w { width: 32  heads: 3  widht: 1 }';
+  const a = analyse(text);
+  const methodValue = a.ast.blocks.find((b) => b.name?.text === 'f')!.body!.entries[0]!.value!;
+  assert.ok(methodValue.range instanceof Span, 'well-formed text took the fast path');
+  assert.deepEqual(methodValue.range.start, { line: methodValue.range.start.line, character: methodValue.range.start.character });
+  const plain = (r: unknown): boolean => Object.getPrototypeOf(r) === Object.prototype && Object.getPrototypeOf((r as Range).start) === Object.prototype;
+  assert.ok(a.diagnostics.length >= 3, a.diagnostics.map((d) => d.code).join());
+  for (const d of a.diagnostics) {
+    assert.ok(plain(d.range), `${d.code}: range`);
+    for (const f of d.data?.fixes ?? []) for (const e of f.edits) assert.ok(plain(e.range), `${d.code}: ${f.title}`);
+  }
+  // The warning's range is the method value's, copied.
+  const warning = a.diagnostics.find((d) => d.code === 'novel-attention-pattern')!;
+  assert.deepStrictEqual(warning.range, JSON.parse(JSON.stringify(methodValue.range)));
 });
 
 test('several errors in one file are all reported and the rest still yields an AST', () => {

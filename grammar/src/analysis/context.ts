@@ -26,10 +26,13 @@ export class AnalysisContext {
 
   constructor(readonly text: string) {}
 
-  /** Diagnostics are plain data: an AST range is copied (see Span). */
+  /** Diagnostics are plain data: AST ranges (Spans) in them and in their fixes' edits are copied. */
   report(code: DiagnosticCode, range: Range, message: string, fixes?: Fix[]): void {
     const d: Diagnostic = { range: plainRange(range), severity: DIAGNOSTIC_CODES[code].severity, code, message };
-    if (fixes && fixes.length) d.data = { fixes };
+    if (fixes && fixes.length) {
+      for (const f of fixes) for (const e of f.edits) e.range = plainRange(e.range);
+      d.data = { fixes };
+    }
     this.diagnostics.push(d);
   }
 
@@ -50,7 +53,7 @@ export class AnalysisContext {
     const { guess, list } = memo;
     if (guess) {
       this.report(code, range, `unknown ${what} '${word}'; did you mean '${guess}'?`, [
-        { title: `Change to '${guess}'`, edits: [{ range: plainRange(range), newText: guess }], preferred: true },
+        { title: `Change to '${guess}'`, edits: [{ range, newText: guess }], preferred: true },
       ]);
     } else {
       const shown = list.slice(0, 12).join(', ');

@@ -29,8 +29,13 @@ export interface DataSpec {
   length: number;
   /** Vocabulary size of the model (digits: set by the spec; words: 3 × words + 1, derived). */
   vocab: number;
-  /** Fraction of the input space held out for testing (deterministic hash split). */
+  /** Fraction of the input space held out from training (deterministic hash split). */
   test: number;
+  /**
+   * Share of the held-out inputs that form the validation split (selection and early stopping); the rest of
+   * the held-out inputs are the test split. Carved out of the held-out side, so training data is unchanged.
+   */
+  validation: number;
   /** The paper's repeat-biased sampling: half the draws with more than length/2 distinct values are rejected. */
   repeats: boolean;
   /** Number of words of the built-in list in use (words only). */
@@ -93,6 +98,22 @@ export interface PretrainSpec {
   reserve: number;
 }
 
+/**
+ * Evaluation during training and early stopping (finetune and compare runs). Every `evalEvery` steps the run
+ * measures exact match, per-token accuracy and loss on a fixed validation sample; it stops when validation
+ * exact match reaches `stopAt`, or (with `patience` > 0) when it has not gained more than `delta` over the
+ * last `patience` steps.
+ */
+export interface StoppingSpec {
+  evalEvery: number;
+  /** Validation inputs per evaluation. */
+  samples: number;
+  stopAt: number;
+  /** Steps without a gain above `delta` after which a run stops; 0 turns the plateau rule off. */
+  patience: number;
+  delta: number;
+}
+
 export interface FinetuneSpec {
   kind: 'finetune';
   name: string;
@@ -103,8 +124,30 @@ export interface FinetuneSpec {
   task: TaskSpec;
   method: MethodSpec;
   schedule: ScheduleSpec;
+  stopping: StoppingSpec;
   /** Set when this run was expanded from a compare block. */
   compare?: string;
+}
+
+/** One configuration of a method sweep: the method with its schedule overrides, run once per seed. */
+export interface GridPoint {
+  /** Canonical text, e.g. `prefix(length: 8, lr: 0.01)`; the runs are `<compare>/<label>/seed<s>`. */
+  label: string;
+  method: MethodSpec;
+  lr?: number;
+  steps?: number;
+  /** Run names, one per seed of the compare, in seed order. */
+  runs: string[];
+}
+
+/** One item of a compare's `methods` list: a method, or a sweep over its arguments (a grid of points). */
+export interface MethodGroup {
+  /** The item as canonical text with swept arguments as lists, e.g. `prefix(length: [8, 12], lr: [0.003, 0.01])`. */
+  label: string;
+  kind: MethodKind;
+  /** Names of the arguments given more than one value. */
+  swept: string[];
+  points: GridPoint[];
 }
 
 export interface CompareSpec {
@@ -113,8 +156,12 @@ export interface CompareSpec {
   from: string;
   task: TaskSpec;
   methods: MethodSpec[];
+  /** The `methods` items, each with its grid points (one point for an item without lists). */
+  groups: MethodGroup[];
   seeds: number[];
-  /** One finetune per method × seed, named `<compare>/<method label>/seed<seed>`. */
+  /** Test exact match at which a method's selected configuration counts as learned. */
+  learnedAt: number;
+  /** One finetune per grid point × seed, named `<compare>/<point label>/seed<seed>`. */
   runs: FinetuneSpec[];
 }
 

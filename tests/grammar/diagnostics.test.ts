@@ -191,6 +191,12 @@ test('diagnostics and their fixes are plain data, though the fast path gives the
   assert.deepStrictEqual(warning.range, JSON.parse(JSON.stringify(methodValue.range)));
 });
 
+// ---- sweeps ----
+check('a sweep value given twice', PREAMBLE + 'compare c from base on desc { methods: [prefix(length: 2, lr: [1e-3, <|1e-3|>])] }', [{ code: 'duplicate-key', message: 'already in this sweep' }]);
+check('a compare that expands to hundreds of runs', PREAMBLE + 'compare c from base on desc { methods: <|[lora(rank: [1, 2, 4], lr: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2])]|>  seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14] }', [
+  { code: 'large-sweep', message: '270 runs (18 configurations × 15 seeds)' },
+]);
+
 test('several errors in one file are all reported and the rest still yields an AST', () => {
   const a = analyse('data d { length 4 }\nmodel m { width: 32  heads: 3 }\njunk\ntask t = sort(ascending)\nmodel n { width: }\ntask u = add(1)');
   const codes = a.diagnostics.map((d) => d.code);

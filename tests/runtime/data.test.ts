@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveSeed, Rng } from '../../runtime/src/data/rng.js';
-import { inputHash, isTestInput } from '../../runtime/src/data/split.js';
+import { inputHash, splitSide } from '../../runtime/src/data/split.js';
 import { applyTask } from '../../runtime/src/data/tasks.js';
-import { drawInput, ExampleStream, testSet, trainStream } from '../../runtime/src/data/examples.js';
+import { drawInput, ExampleStream, testSet, trainStream, validationSet } from '../../runtime/src/data/examples.js';
 import { toBatch } from '../../runtime/src/data/batch.js';
 import { ADD1, ASC, DESC, digits, task } from './run-helpers.js';
 
@@ -61,18 +61,24 @@ test('tasks: translation is a block offset, and composes en→de→es = en→es'
   assert.throws(() => applyTask([{ kind: 'translate', from: 'de', to: 'es' }], en, ctx), /not a word of language 'de'/);
 });
 
-test('split: the training stream never yields a test input; the test set holds only test inputs', () => {
-  const data = digits({ test: 0.3 });
+test('split: train, validation and test streams keep to their own side; validation is carved out of the held-out side', () => {
+  const data = digits({ test: 0.3, validation: 0.25 });
+  const side = (input: number[]) => splitSide(input, data.test, data.validation);
   const train = trainStream(data, [ASC], 5).take(5000);
-  assert.ok(train.every((e) => !isTestInput(e.input, data.test)));
+  assert.ok(train.every((e) => side(e.input) === 'train'));
   const tst = testSet(data, ASC, 500);
   assert.equal(tst.length, 500);
-  assert.ok(tst.every((e) => isTestInput(e.input, data.test)));
-  // About 30% of raw draws are test inputs.
+  assert.ok(tst.every((e) => side(e.input) === 'test'));
+  const val = validationSet(data, ASC, 300);
+  assert.ok(val.every((e) => side(e.input) === 'validation'));
+  // About 30% of raw draws are held out, a quarter of those (7.5%) for validation.
   const r = new Rng(9);
-  let n = 0;
-  for (let i = 0; i < 20_000; i++) if (isTestInput(drawInput(r, data), data.test)) n++;
-  assert.ok(Math.abs(n / 20_000 - 0.3) < 0.02, `test share ${n / 20_000}`);
+  const n = { train: 0, validation: 0, test: 0 };
+  for (let i = 0; i < 20_000; i++) n[side(drawInput(r, data))]++;
+  assert.ok(Math.abs((n.validation + n.test) / 20_000 - 0.3) < 0.02, `held-out share ${(n.validation + n.test) / 20_000}`);
+  assert.ok(Math.abs(n.validation / 20_000 - 0.075) < 0.01, `validation share ${n.validation / 20_000}`);
+  // The training stream does not depend on the validation share (pretrain keys leave it out).
+  assert.deepEqual(trainStream(digits({ test: 0.3, validation: 0.5 }), [ASC], 5).take(200), train.slice(0, 200));
   assert.equal(inputHash([1, 2, 3]), inputHash([1, 2, 3]));
   assert.notEqual(inputHash([1, 2, 3]), inputHash([3, 2, 1]));
 });
@@ -162,7 +168,7 @@ test('words: a mixture draws each input in its own task’s language (en→de ge
   for (const c of counts) assert.ok(Math.abs(c - 1000) < 100, `task count ${c}`);
   // The test set of each task is drawn in its own language and holds only test inputs of that language.
   const esTest = testSet(data, esEs, 50);
-  assert.ok(esTest.every((e) => e.input.every((t) => t > 2 * N) && isTestInput(e.input, data.test)));
+  assert.ok(esTest.every((e) => e.input.every((t) => t > 2 * N) && splitSide(e.input, data.test, data.validation) === 'test'));
   // A later step keeps the language: reverse then translate(de, en) reads German words.
   const deRev = task('de_rev', { kind: 'reverse' }, { kind: 'translate', from: 'de', to: 'en' });
   for (const e of trainStream(data, [deRev], 2).take(100)) {
@@ -180,7 +186,7 @@ test('words: English-only streams draw exactly what they drew before input langu
   const expected: number[][] = [];
   while (expected.length < 50) {
     const x = drawInput(rng, data);
-    if (!isTestInput(x, data.test)) expected.push(x);
+    if (inputHash(x) >= data.test) expected.push(x);
   }
   assert.deepEqual(trainStream(data, [enEs], 9).take(50).map((e) => e.input), expected);
 });

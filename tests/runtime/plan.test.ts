@@ -106,7 +106,8 @@ test('--only: a finetune brings its ancestors’ training, not their evaluations
 test('--only: a compare block is all its runs', () => {
   const spec = specOf({ pretrains: [pretrain('base', { tasks: [ASC, ADD1] })] });
   const runs = [0, 1].map((seed) => finetune(`cmp/lora/seed${seed}`, 'base', LORA, { schedule: schedule({ seed }), compare: 'cmp' }));
-  const cmp: CompareSpec = { kind: 'compare', name: 'cmp', from: 'base', task: DESC, methods: [LORA], seeds: [0, 1], runs };
+  const groups = [{ label: 'lora', kind: 'lora' as const, swept: [], points: [{ label: 'lora', method: LORA, runs: runs.map((r) => r.name) }] }];
+  const cmp: CompareSpec = { kind: 'compare', name: 'cmp', from: 'base', task: DESC, methods: [LORA], groups, seeds: [0, 1], learnedAt: 0.9, runs };
   spec.compares.set('cmp', cmp);
   const plan = buildPlan(spec, { backend: 'cpu', only: 'cmp' });
   assert.deepEqual(ids(plan.jobs), ['train base', 'train cmp/lora/seed0', 'eval cmp/lora/seed0 desc', 'train cmp/lora/seed1', 'eval cmp/lora/seed1 desc']);

@@ -8,12 +8,13 @@ import type {
   PretrainSpec,
   ScheduleSpec,
   Spec,
+  StoppingSpec,
   TaskSpec,
   TaskStep,
 } from '../../grammar/src/spec.js';
 
 export function digits(over: Partial<DataSpec> = {}): DataSpec {
-  return { name: 'digits', kind: 'digits', values: [0, 7], length: 10, vocab: 10, test: 0.1, repeats: true, words: 0, ...over };
+  return { name: 'digits', kind: 'digits', values: [0, 7], length: 10, vocab: 10, test: 0.1, validation: 0.25, repeats: true, words: 0, ...over };
 }
 
 export function task(name: string, ...steps: TaskStep[]): TaskSpec {
@@ -39,6 +40,11 @@ export function schedule(over: Partial<ScheduleSpec> = {}): ScheduleSpec {
   };
 }
 
+/** Evaluation during training once, at the last of the default 5 steps, and no early stop before it. */
+export function stopping(over: Partial<StoppingSpec> = {}): StoppingSpec {
+  return { evalEvery: 5, samples: 16, stopAt: 1, patience: 0, delta: 0.005, ...over };
+}
+
 export function pretrain(name: string, over: Partial<PretrainSpec> = {}): PretrainSpec {
   return {
     kind: 'pretrain',
@@ -53,7 +59,7 @@ export function pretrain(name: string, over: Partial<PretrainSpec> = {}): Pretra
 }
 
 export function finetune(name: string, from: string, method: MethodSpec, over: Partial<FinetuneSpec> = {}): FinetuneSpec {
-  return { kind: 'finetune', name, from, root: from, task: DESC, method, schedule: schedule(), ...over };
+  return { kind: 'finetune', name, from, root: from, task: DESC, method, schedule: schedule(), stopping: stopping(), ...over };
 }
 
 export function evaluate(name: string, runs: string[], tasks: TaskSpec[], over: Partial<EvaluateSpec> = {}): EvaluateSpec {

@@ -13,12 +13,15 @@ import {
   type DataSpec,
   type EvaluateSpec,
   type FinetuneSpec,
+  type GridPoint,
+  type MethodGroup,
   type MethodSpec,
   type ModelSpec,
   type OptimizerSpec,
   type PretrainSpec,
   type ScheduleSpec,
   type Spec,
+  type StoppingSpec,
   type TaskSpec,
   type TaskStep,
 } from '../spec.js';
@@ -27,7 +30,7 @@ import { AnalysisContext, type Reference, type RefKind } from './context.js';
 import type { Diagnostic, Fix } from './diagnostics.js';
 import { checkUntrainedOutputs } from './output-tokens.js';
 import { checkTheory } from './theory-rules.js';
-import { defaultValue, Evaluator, methodText, optimizerSpec, type MethodUse, type TaskUse } from './values.js';
+import { defaultValue, Evaluator, methodText, optimizerSpec, type MethodSweep, type MethodUse, type TaskUse } from './values.js';
 
 /** A tuning method as written in a finetune or compare block, with its resolved trainable-parameter count. */
 export interface MethodInfo {
@@ -39,6 +42,9 @@ export interface MethodInfo {
   model: ModelSpec | null;
   vocab: number | null;
   count: ParamCount | null;
+  /** For a point of a sweep: its index among the item's grid points, and how many there are. */
+  point?: number;
+  points?: number;
 }
 
 export interface Analysis {
@@ -123,6 +129,18 @@ function keyTable(kind: BlockKind): KeyTable | null {
     keyTables.set(kind, t);
   }
   return t;
+}
+
+/** A compare expanding to more runs than this gets a `large-sweep` warning. */
+export const LARGE_SWEEP_RUNS = 256;
+/** Validation inputs measured at each evaluation during training: a standard error of at most ~2 points. */
+export const VALIDATION_SAMPLES = 512;
+/** Gain in validation exact match (a fraction) below which the plateau rule counts no progress. */
+export const PLATEAU_DELTA = 0.005;
+
+/** About 20 evaluations a run, at least one step apart. */
+export function defaultEvalEvery(steps: number): number {
+  return Math.max(1, Math.round(steps / 20));
 }
 
 /** A finetune block's one run has the block's own seed (no compare seed): one pass of the seed loop. */
@@ -438,8 +456,9 @@ class Analyser {
     const length = this.get<number>(b, 'length');
     const vocab = this.get<number>(b, 'vocab');
     const test = this.get<number>(b, 'test');
+    const validation = this.get<number>(b, 'validation');
     const repeats = this.get<boolean>(b, 'repeats');
-    if (!values || length === undefined || vocab === undefined || test === undefined || repeats === undefined) return;
+    if (!values || length === undefined || vocab === undefined || test === undefined || validation === undefined || repeats === undefined) return;
     const data: DataSpec = {
       name: b.name.text,
       kind,
@@ -447,6 +466,7 @@ class Analyser {
       length,
       vocab: kind === 'words' ? 3 * Math.min(words, WORDS.length) + 1 : vocab,
       test,
+      validation,
       repeats,
       words: kind === 'words' ? Math.min(words, WORDS.length) : 0,
     };
@@ -589,76 +609,121 @@ class Analyser {
     }
     const pretrainTasksEnd = rootState.tasksEnd;
 
-    let uses: MethodUse[];
+    // A finetune's one method is a group of one point; a compare's items may be sweeps (grids of points).
+    let groups: MethodSweep[];
     if (b.kind === 'finetune') {
       const m = this.get<MethodUse>(b, 'method');
       if (!m) return;
-      uses = [m];
+      groups = [{ points: [m], swept: [], label: '', range: m.range }];
     } else {
-      const ms = this.get<MethodUse[]>(b, 'methods');
+      const ms = this.get<MethodSweep[]>(b, 'methods');
       if (!ms) return;
-      uses = ms;
+      groups = ms;
     }
     const seeds = b.kind === 'compare' ? (this.get<number[]>(b, 'seeds') ?? []) : FINETUNE_SEEDS;
     const runs: FinetuneSpec[] = [];
+    const specGroups: MethodGroup[] = [];
     const count = this.countFn;
     const name = b.name.text;
-    for (const use of uses) {
-      const overrides = { lr: use.lr, steps: use.steps };
-      checkReserve(this.ctx, use.method, root.reserve, root.name, use.range);
-      checkLoraRank(this.ctx, use.method, root.model, use.range);
-      if (CONTEXT_METHODS.includes(use.method.kind)) {
-        checkTheory(this.ctx, {
+    const base = this.baseSchedule(b);
+    const stopping = base ? this.stopping(b, base.steps) : undefined;
+    if (b.kind === 'compare') {
+      const total = groups.reduce((n, g) => n + g.points.length, 0) * seeds.length;
+      if (total > LARGE_SWEEP_RUNS) {
+        this.ctx.report('large-sweep', this.entryRange(b, 'methods'), `compare '${name}' expands to ${total} runs (${groups.map((g) => g.points.length).join(' + ')} configurations × ${seeds.length} seeds); more than ${LARGE_SWEEP_RUNS} is hours of training`);
+      }
+    }
+    for (const group of groups) {
+      // Checks and hints once per distinct method of the group (its points differ in lr or steps only, or in
+      // the method's own arguments).
+      const checked = new Set<string>();
+      const points: GridPoint[] = [];
+      for (const use of group.points) {
+        const overrides = { lr: use.lr, steps: use.steps };
+        const methodKey = methodText(use.method);
+        if (!checked.has(methodKey)) {
+          checked.add(methodKey);
+          checkReserve(this.ctx, use.method, root.reserve, root.name, use.range);
+          checkLoraRank(this.ctx, use.method, root.model, use.range);
+          if (CONTEXT_METHODS.includes(use.method.kind)) {
+            checkTheory(this.ctx, {
+              method: use.method,
+              methodRange: use.range,
+              target: task,
+              targetLabel: task.name,
+              targetText: () => this.sourceText(b.target!),
+              learned,
+              pretrainName: root.name,
+              pretrainTasksEnd,
+              model: root.model,
+              vocab: root.data.vocab,
+              overrides,
+              count,
+            });
+          }
+          if (use.method.kind !== 'full') checkUntrainedOutputs(this.ctx, { method: use.method, methodRange: use.range, target: task, targetLabel: task.name, learned, pretrainName: root.name, data: root.data });
+        }
+        // Compare runs are named by the point's canonical text; a finetune run by its block.
+        const label = b.kind === 'compare' ? methodText(use.method, overrides) : '';
+        const runPrefix = b.kind === 'compare' ? `${name}/${label}/seed` : '';
+        const runNames = b.kind === 'finetune' ? [name] : seeds.map((seed) => runPrefix + seed);
+        this.methods.push({
+          run: runNames[0] ?? runPrefix + 0,
+          block: b,
+          range: use.range,
           method: use.method,
-          methodRange: use.range,
-          target: task,
-          targetLabel: task.name,
-          targetText: () => this.sourceText(b.target!),
-          learned,
-          pretrainName: root.name,
-          pretrainTasksEnd,
           model: root.model,
           vocab: root.data.vocab,
-          overrides,
-          count,
+          count: this.count(use.method, root.model, root.data.vocab),
+          ...(group.points.length > 1 ? { point: points.length, points: group.points.length } : {}),
         });
+        points.push({ label, method: use.method, ...(use.lr !== undefined ? { lr: use.lr } : {}), ...(use.steps !== undefined ? { steps: use.steps } : {}), runs: runNames });
+        if (!base || !stopping) continue;
+        // The point's optimizer is the same for every seed: one object shared by its runs, as runs without an
+        // lr override share the block's.
+        const optimizer = overrides.lr !== undefined ? withLr(base.optimizer, overrides.lr) : base.optimizer;
+        const steps = overrides.steps ?? base.steps;
+        const runStopping = steps === base.steps ? stopping : (this.stopping(b, steps) ?? stopping);
+        for (const seed of seeds) {
+          const schedule: ScheduleSpec = { steps, batch: base.batch, optimizer, clip: base.clip, seed: seed ?? base.seed };
+          // Built with all their fields at once (adding `compare` afterwards gave every run a second shape
+          // and an out-of-object property store).
+          runs.push(
+            b.kind === 'compare'
+              ? { kind: 'finetune', name: runPrefix + seed, from: fromName, root: root.name, task, method: use.method, schedule, stopping: runStopping, compare: name }
+              : { kind: 'finetune', name, from: fromName, root: root.name, task, method: use.method, schedule, stopping: runStopping },
+          );
+        }
       }
-      if (use.method.kind !== 'full') checkUntrainedOutputs(this.ctx, { method: use.method, methodRange: use.range, target: task, targetLabel: task.name, learned, pretrainName: root.name, data: root.data });
-      // Compare runs are named by the method's canonical text; a finetune run by its block.
-      const label = b.kind === 'compare' ? methodText(use.method, overrides) : '';
-      const runPrefix = b.kind === 'compare' ? `${name}/${label}/seed` : '';
-      this.methods.push({
-        run: b.kind === 'finetune' ? name : runPrefix + (seeds[0] ?? 0),
-        block: b,
-        range: use.range,
-        method: use.method,
-        model: root.model,
-        vocab: root.data.vocab,
-        count: this.count(use.method, root.model, root.data.vocab),
-      });
-      const base = this.baseSchedule(b);
-      if (!base) continue;
-      // The method's optimizer is the same for every seed: one object shared by its runs, as runs without an
-      // lr override share the block's.
-      const optimizer = overrides.lr !== undefined ? withLr(base.optimizer, overrides.lr) : base.optimizer;
-      const steps = overrides.steps ?? base.steps;
-      for (const seed of seeds) {
-        const schedule: ScheduleSpec = { steps, batch: base.batch, optimizer, clip: base.clip, seed: seed ?? base.seed };
-        // Built with all their fields at once (adding `compare` afterwards gave every run a second shape
-        // and an out-of-object property store).
-        runs.push(
-          b.kind === 'compare'
-            ? { kind: 'finetune', name: runPrefix + seed, from: fromName, root: root.name, task, method: use.method, schedule, compare: name }
-            : { kind: 'finetune', name, from: fromName, root: root.name, task, method: use.method, schedule },
-        );
-      }
+      specGroups.push({ label: group.label, kind: group.points[0]!.method.kind, swept: group.swept, points });
     }
     if (b.kind === 'finetune') {
       if (runs[0]) this.spec.finetunes.set(b.name.text, runs[0]);
       return;
     }
-    const spec: CompareSpec = { kind: 'compare', name: b.name.text, from: fromName, task, methods: uses.map((u) => u.method), seeds: seeds as number[], runs };
+    const learnedAt = this.get<number>(b, 'learned_at');
+    if (learnedAt === undefined) return;
+    const spec: CompareSpec = {
+      kind: 'compare',
+      name: b.name.text,
+      from: fromName,
+      task,
+      methods: groups.flatMap((g) => g.points.map((u) => u.method)),
+      groups: specGroups,
+      seeds: seeds as number[],
+      learnedAt,
+      runs,
+    };
     this.spec.compares.set(spec.name, spec);
+  }
+
+  /** Evaluation during training and early stopping of a finetune or compare block's runs of `steps` steps. */
+  private stopping(b: Block, steps: number): StoppingSpec | undefined {
+    const stopAt = this.get<number>(b, 'stop_at');
+    const patience = this.get<number>(b, 'patience');
+    const every = this.get<number>(b, 'eval_every') ?? (this.hasInvalid(b, 'eval_every') ? undefined : defaultEvalEvery(steps));
+    if (stopAt === undefined || patience === undefined || every === undefined) return undefined;
+    return { evalEvery: every, samples: VALIDATION_SAMPLES, stopAt, patience, delta: PLATEAU_DELTA };
   }
 
   // ---- evaluate ----------------------------------------------------------------------------------

@@ -15,6 +15,15 @@ export interface MethodUse {
   range: Range;
 }
 
+/** A compare's method item: its grid points (one when no argument is a list), as written. */
+export interface MethodSweep {
+  points: MethodUse[];
+  swept: string[];
+  /** Canonical text with the swept arguments as lists. */
+  label: string;
+  range: Range;
+}
+
 export interface TaskUse {
   steps: TaskStep[];
   /** The declared task it names, if it is a plain reference. */
@@ -238,7 +247,7 @@ export class Evaluator {
       case 'task':
         return this.task(v);
       case 'method':
-        return this.method(v);
+        return t.sweep ? this.methodSweep(v) : this.method(v);
       case 'optimizer':
         return this.optimizer(v);
     }
@@ -251,8 +260,88 @@ export class Evaluator {
    * fills defaults. Returns undefined when any argument is unusable (already reported).
    */
   args(call: CallValue, def: FunctionDef): Record<string, unknown> | undefined {
+    const bound = this.bind(call, def);
+    if (!bound) return undefined;
     const params = def.params;
-    // The value bound to each parameter, by position in def.params (at most a handful).
+    const out: Record<string, unknown> = {};
+    const labels = argLabelsOf(def);
+    let ok = true;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      const v = bound[i];
+      if (v) {
+        const r = this.typed(v, p.type, labels[i]!);
+        if (r === undefined) ok = false;
+        else out[p.name] = r;
+      } else {
+        const d = defaultValue(p.default);
+        if (d !== undefined) out[p.name] = d;
+      }
+    }
+    return ok ? out : undefined;
+  }
+
+  /**
+   * `args` for a sweep: each argument may be a list of values to search (for a list-typed parameter such as
+   * LoRA's targets, a list of lists). Returns every parameter's candidate values (one for a plain argument
+   * or a default) and the names of the swept parameters.
+   */
+  sweepArgs(call: CallValue, def: FunctionDef): { values: Record<string, unknown[]>; swept: string[] } | undefined {
+    const bound = this.bind(call, def);
+    if (!bound) return undefined;
+    const params = def.params;
+    const values: Record<string, unknown[]> = {};
+    const swept: string[] = [];
+    const labels = argLabelsOf(def);
+    let ok = true;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      const v = bound[i];
+      if (!v) {
+        const d = defaultValue(p.default);
+        if (d !== undefined) values[p.name] = [d];
+        continue;
+      }
+      const isSweep = v.kind === 'list' && (p.type.kind !== 'list' || v.items[0]?.kind === 'list');
+      if (!isSweep) {
+        const r = this.typed(v, p.type, labels[i]!);
+        if (r === undefined) ok = false;
+        else values[p.name] = [r];
+        continue;
+      }
+      const items = (v as ListValue).items;
+      if (items.length === 0) {
+        this.ctx.report('out-of-range', v.range, `${labels[i]!}: a sweep needs at least one value`);
+        ok = false;
+        continue;
+      }
+      const out: unknown[] = [];
+      const seen = new Set<string>();
+      for (const item of items) {
+        const r = this.typed(item, p.type, labels[i]!);
+        if (r === undefined) {
+          ok = false;
+          continue;
+        }
+        const key = JSON.stringify(r);
+        if (seen.has(key)) {
+          this.ctx.report('duplicate-key', item.range, `${labels[i]!}: ${this.ctx.textOf(item.range)} is already in this sweep`);
+          ok = false;
+          continue;
+        }
+        seen.add(key);
+        out.push(r);
+      }
+      values[p.name] = out;
+      if (out.length > 1) swept.push(p.name);
+    }
+    return ok ? { values, swept } : undefined;
+  }
+
+  /** The value bound to each parameter (by position in def.params), or undefined when binding failed (reported). */
+  private bind(call: CallValue, def: FunctionDef): Array<Value | undefined> | undefined {
+    const params = def.params;
+    // At most a handful of parameters.
     const bound: Array<Value | undefined> = params.length ? new Array<Value | undefined>(params.length).fill(undefined) : NO_VALUES;
     let ok = true;
     let position = 0;
@@ -286,21 +375,7 @@ export class Evaluator {
       }
       bound[at] = arg.value;
     }
-    const out: Record<string, unknown> = {};
-    const labels = argLabelsOf(def);
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i]!;
-      const v = bound[i];
-      if (v) {
-        const r = this.typed(v, p.type, labels[i]!);
-        if (r === undefined) ok = false;
-        else out[p.name] = r;
-      } else {
-        const d = defaultValue(p.default);
-        if (d !== undefined) out[p.name] = d;
-      }
-    }
-    return ok ? out : undefined;
+    return ok ? bound : undefined;
   }
 
   private call(v: Value, candidates: readonly FunctionDef[], what: string): { call: CallValue; def: FunctionDef } | undefined {
@@ -325,6 +400,28 @@ export class Evaluator {
     if (typeof a['lr'] === 'number') use.lr = a['lr'];
     if (typeof a['steps'] === 'number') use.steps = a['steps'];
     return use;
+  }
+
+  /** A compare's method item: a method whose arguments may be lists of values to search (a grid). */
+  methodSweep(v: Value): MethodSweep | undefined {
+    const c = this.call(v, METHODS, 'method');
+    if (!c) return undefined;
+    const a = this.sweepArgs(c.call, c.def);
+    if (!a) return undefined;
+    // The grid: every combination of the candidate values, the first parameter varying slowest.
+    let combos: Array<Record<string, unknown>> = [{}];
+    for (const p of c.def.params) {
+      const vs = a.values[p.name];
+      if (!vs) continue;
+      combos = combos.flatMap((combo) => vs.map((x) => ({ ...combo, [p.name]: x })));
+    }
+    const points = combos.map((combo): MethodUse => {
+      const use: MethodUse = { method: methodSpec(c.def.name, combo), range: v.range };
+      if (typeof combo['lr'] === 'number') use.lr = combo['lr'];
+      if (typeof combo['steps'] === 'number') use.steps = combo['steps'];
+      return use;
+    });
+    return { points, swept: a.swept, label: sweepText(c.def, a.values, a.swept), range: v.range };
   }
 
   optimizer(v: Value): OptimizerSpec | undefined {
@@ -441,12 +538,37 @@ export function methodText(m: MethodSpec, overrides: { lr?: number; steps?: numb
   let args = '';
   for (const p of methodDef(m.kind).params) {
     const v = p.name === 'lr' ? overrides.lr : p.name === 'steps' ? overrides.steps : methodField(m, p.name);
-    if (v === undefined) continue;
-    const always = (m.kind === 'lora' && p.name === 'rank') || ((m.kind === 'prefix' || m.kind === 'soft_prompt' || m.kind === 'prompt') && p.name === 'length');
-    if (!always && isDefault(v, p.default)) continue;
-    args += (args ? ', ' : '') + p.name + ': ' + (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+    if (v === undefined || !shownInText(m.kind, p, v)) continue;
+    args += (args ? ', ' : '') + p.name + ': ' + valueText(v);
   }
   return args ? `${m.kind}(${args})` : m.kind;
+}
+
+/**
+ * Canonical text of a sweep item: methodText's rules, with each swept argument as the list of its values,
+ * e.g. `prefix(length: [8, 12], lr: [0.003, 0.01])`.
+ */
+function sweepText(def: FunctionDef, values: Record<string, unknown[]>, swept: readonly string[]): string {
+  const kind = def.name as MethodSpec['kind'];
+  let args = '';
+  for (const p of def.params) {
+    const vs = values[p.name];
+    if (!vs) continue;
+    const many = swept.includes(p.name);
+    if (!many && !shownInText(kind, p, vs[0])) continue;
+    args += (args ? ', ' : '') + p.name + ': ' + (many ? `[${vs.map(valueText).join(', ')}]` : valueText(vs[0]));
+  }
+  return args ? `${kind}(${args})` : kind;
+}
+
+/** Whether a method's argument appears in its canonical text: sizes always, other arguments when not the default. */
+function shownInText(kind: MethodSpec['kind'], p: ParamDef, v: unknown): boolean {
+  const always = (kind === 'lora' && p.name === 'rank') || ((kind === 'prefix' || kind === 'soft_prompt' || kind === 'prompt') && p.name === 'length');
+  return always || !isDefault(v, p.default);
+}
+
+function valueText(v: unknown): string {
+  return Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
 }
 
 const methodDefs = new Map<string, FunctionDef>();

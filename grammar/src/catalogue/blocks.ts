@@ -9,6 +9,13 @@ const SCHEDULE = (steps: number, optimizer: string): ParamDef[] => [
   { name: 'clip', type: { kind: 'number', min: 0 }, default: 1, doc: 'Global gradient-norm clipping threshold; 0 turns clipping off.' },
 ];
 
+/** Evaluation during training and early stopping, for finetune and compare runs (see spec.ts StoppingSpec). */
+const STOPPING: ParamDef[] = [
+  { name: 'eval_every', type: { kind: 'int', min: 1 }, default: { derived: 'steps / 20' }, doc: 'Steps between evaluations on the validation sample (exact match, per-token accuracy, loss), stored with the loss curve.' },
+  { name: 'stop_at', type: { kind: 'number', min: 0, max: 1, exclusiveMin: true }, default: 0.99, doc: 'Stop a run once its validation exact match reaches this; 1 stops only at 100%.' },
+  { name: 'patience', type: { kind: 'int', min: 0 }, default: 0, doc: 'Also stop a run when its validation exact match has gained at most 0.5 points over this many steps; 0 turns the plateau rule off.' },
+];
+
 export const BLOCKS: readonly BlockDef[] = [
   {
     keyword: 'data',
@@ -19,7 +26,8 @@ export const BLOCKS: readonly BlockDef[] = [
       { name: 'values', type: { kind: 'range', min: 0 }, default: '0..7', doc: 'Inclusive range of input digits (digits only).' },
       { name: 'length', type: { kind: 'int', min: 1, max: 256 }, default: 10, doc: 'Input length; every task outputs as many tokens.' },
       { name: 'vocab', type: { kind: 'int', min: 2, max: 100_000 }, default: 10, doc: 'Vocabulary size (digits only; derived as 3 × words + 1 for word data).' },
-      { name: 'test', type: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }, default: 0.2, doc: 'Fraction of the input space held out for testing (a deterministic hash split).' },
+      { name: 'test', type: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }, default: 0.2, doc: 'Fraction of the input space held out from training (a deterministic hash split): the validation and test splits.' },
+      { name: 'validation', type: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }, default: 0.25, doc: 'Share of the held-out inputs that form the validation split, used for early stopping and for selecting the best configuration of a sweep; the rest is the test split, used only to report. Training data does not depend on it.' },
       { name: 'repeats', type: { kind: 'bool' }, default: true, doc: 'The paper’s repeat-biased sampling: half the draws with more than length/2 distinct values are rejected.' },
       { name: 'words', type: { kind: 'int', min: 2 }, default: 200, doc: 'How many words of the built-in list are used (word data only).' },
     ],
@@ -60,16 +68,23 @@ export const BLOCKS: readonly BlockDef[] = [
     keyword: 'finetune',
     synopsis: 'finetune NAME from RUN on TASK { method: ... }',
     doc: 'Tune a trained run for a task with one method.',
-    keys: [{ name: 'method', type: { kind: 'method' }, required: true, doc: 'How to tune: full, lora(…), prefix(…), soft_prompt(…), prompt(…).' }, ...SCHEDULE(1000, 'adamw(lr: 1e-3)')],
+    keys: [{ name: 'method', type: { kind: 'method' }, required: true, doc: 'How to tune: full, lora(…), prefix(…), soft_prompt(…), prompt(…).' }, ...SCHEDULE(1000, 'adamw(lr: 1e-3)'), ...STOPPING],
   },
   {
     keyword: 'compare',
     synopsis: 'compare NAME from RUN on TASK { methods: [...]  seeds: [...] }',
     doc: 'Tune one run for one task with several methods (and seeds) and report them as one table.',
     keys: [
-      { name: 'methods', type: { kind: 'list', of: { kind: 'method' }, minItems: 1 }, required: true, doc: 'Methods to compare.' },
-      { name: 'seeds', type: { kind: 'list', of: { kind: 'int', min: 0, max: 2 ** 31 - 1 }, minItems: 1 }, default: [0], doc: 'Seeds; each method runs once per seed.' },
+      {
+        name: 'methods',
+        type: { kind: 'list', of: { kind: 'method', sweep: true }, minItems: 1 },
+        required: true,
+        doc: 'Methods to compare. An argument given as a list is searched: `prefix(length: [8, 12], lr: [3e-3, 1e-2])` is a grid of 4 configurations, each run once per seed; the best one per method is selected on the validation split.',
+      },
+      { name: 'seeds', type: { kind: 'list', of: { kind: 'int', min: 0, max: 2 ** 31 - 1 }, minItems: 1 }, default: [0], doc: 'Seeds; each configuration runs once per seed.' },
+      { name: 'learned_at', type: { kind: 'number', min: 0, max: 1, exclusiveMin: true }, default: 0.9, doc: 'Test exact match (mean over seeds) at which a method’s selected configuration counts as learned.' },
       ...SCHEDULE(1000, 'adamw(lr: 1e-3)').filter((k) => k.name !== 'seed'),
+      ...STOPPING,
     ],
   },
   {

@@ -9,7 +9,8 @@ export type ValueType =
   | { kind: 'ref'; target: 'model' | 'data' }
   | { kind: 'list'; of: ValueType; minItems?: number }
   | { kind: 'task' }
-  | { kind: 'method' }
+  /** `sweep`: arguments may be lists of values to search (compare blocks). */
+  | { kind: 'method'; sweep?: boolean }
   | { kind: 'optimizer' };
 
 /** A default value as it would be written in a spec. */
@@ -65,7 +66,9 @@ export function describeType(t: ValueType): string {
     case 'task':
       return 'task (a task name or an expression such as sort(ascending) then add(1))';
     case 'method':
-      return 'tuning method: full, lora(…), prefix(…), soft_prompt(…), prompt(…)';
+      return t.sweep
+        ? 'tuning method: full, lora(…), prefix(…), soft_prompt(…), prompt(…); an argument given as a list [a, b] is searched'
+        : 'tuning method: full, lora(…), prefix(…), soft_prompt(…), prompt(…)';
     case 'optimizer':
       return 'optimizer: adamw(…) or sgd(…)';
   }

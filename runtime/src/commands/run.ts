@@ -16,6 +16,9 @@ import { executePlan } from './run/execute.js';
 import { StopRequest } from './run/interrupt.js';
 import { EventReporter, HumanReporter, type Reporter } from './run/reporter.js';
 import { resultTable } from './run/table.js';
+import { verdictTable } from './run/verdict-table.js';
+import { collectReport } from '../report/collect.js';
+import type { Spec } from '../../../grammar/src/spec.js';
 
 export interface RunIo {
   stdout: (text: string) => void;
@@ -119,10 +122,21 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
     reporter.notice(`nothing to train: ${runCount} run${runCount === 1 ? '' : 's'} up to date`);
   }
   if (!parsed.events && rows.length) io.stdout('\n' + resultTable(rows));
+  // Verdicts of the compare blocks this run covers, from the curves and evaluations now in the store.
+  const compares = selectedCompares(spec, parsed.only);
+  const verdicts = compares.size ? collectReport(store, { specName: parsed.file, spec }).verdicts.filter((v) => compares.has(v.compare)) : [];
+  if (parsed.events) for (const v of verdicts) io.stdout(JSON.stringify({ event: 'verdict', ...v }) + '\n');
+  else if (verdicts.length) io.stdout('\n' + verdictTable(verdicts));
   if (summary.stopped) {
     const where = stoppedAt ? `${stoppedAt.run} stopped at step ${stoppedAt.step} of ${stoppedAt.steps}; its snapshot is saved. ` : '';
     reporter.notice(`${where}To resume, run: ${commandLine(parsed)}`);
     return finish(stop.exitCode, summary);
   }
   return finish(summary.failed > 0 ? 1 : 0, summary);
+}
+
+/** The compare blocks a run covers: all of them, or the one `--only` names. */
+function selectedCompares(spec: Spec, only: string | undefined): Set<string> {
+  if (only === undefined) return new Set(spec.compares.keys());
+  return spec.compares.has(only) ? new Set([only]) : new Set();
 }

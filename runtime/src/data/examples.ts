@@ -4,17 +4,17 @@
 // tokens of the task's input language, English 1..N unless the task starts by translating from another
 // language; in a mixture each example's input is drawn in the language of its own task). With `repeats` on, a draw holding more than length/2 distinct values is rejected
 // with probability 1/2, which makes repeated values common (the histogram task needs them).
-// Split: an input belongs to the test side when its hash says so (split.ts); the training stream skips
-// test inputs and the test stream skips training inputs, so training never sees a test input.
+// Split: an input belongs to the train, validation or test side as its hash says (split.ts); each stream
+// keeps only inputs of its own side, so training never sees a held-out input.
 // Outputs that do not fit the vocabulary (e.g. a histogram count of 10 with vocabulary 0..9, which needs
 // ten equal digits) are redrawn: the model could not emit them.
 import { taskInputLang, wordLangRange } from '../../../grammar/src/catalogue/words.js';
 import type { DataSpec, Lang, TaskSpec } from '../../../grammar/src/spec.js';
 import { deriveSeed, Rng } from './rng.js';
-import { isTestInput } from './split.js';
+import { splitSide, type SplitSide } from './split.js';
 import { applyTask } from './tasks.js';
 
-export type SplitSide = 'train' | 'test';
+export type { SplitSide };
 
 export interface Example {
   input: number[];
@@ -69,13 +69,12 @@ export class ExampleStream {
   }
 
   next(): Example {
-    const wantTest = this.side === 'test';
     for (let tries = 0; tries < MAX_REJECTIONS; tries++) {
       const task = this.tasks.length === 1 ? 0 : this.rng.int(this.tasks.length);
       // Same draws in the same order as before input languages existed, so English-only streams (and the
       // stored runs trained on them) are unchanged.
       const input = drawInput(this.rng, this.data, this.langs[task]!);
-      if (isTestInput(input, this.data.test) !== wantTest) continue;
+      if (splitSide(input, this.data.test, this.data.validation) !== this.side) continue;
       const output = applyTask(this.tasks[task]!.steps, input, { words: this.data.words });
       if (output.some((t) => t < 0 || t >= this.data.vocab || !Number.isInteger(t))) continue;
       return { input, output, task };
@@ -83,7 +82,7 @@ export class ExampleStream {
     const names = this.tasks.map((t) => t.name).join(', ');
     throw new Error(
       `data '${this.data.name}' with task ${names}: no ${this.side} example found in ${MAX_REJECTIONS} draws ` +
-        `(test fraction ${this.data.test}; outputs must lie in 0..${this.data.vocab - 1})`,
+        `(held out ${this.data.test}, validation share ${this.data.validation}; outputs must lie in 0..${this.data.vocab - 1})`,
     );
   }
 
@@ -105,4 +104,9 @@ export function trainStream(data: DataSpec, tasks: readonly TaskSpec[], seed: nu
  */
 export function testSet(data: DataSpec, task: TaskSpec, n: number): Example[] {
   return new ExampleStream(data, [task], 'test', deriveSeed(0, 'test-data')).take(n);
+}
+
+/** The validation sample of a task, fixed like the test set (evaluation during training, selection). */
+export function validationSet(data: DataSpec, task: TaskSpec, n: number): Example[] {
+  return new ExampleStream(data, [task], 'validation', deriveSeed(0, 'validation-data')).take(n);
 }

@@ -1,7 +1,10 @@
-// The deterministic train/test split of the input space. Each possible input sequence is assigned to the
-// test side when a fixed hash of its tokens falls below the test fraction, so the split does not depend on
-// any seed, run or task: a finetune and its pretrained model never see a test input during training, and
-// every run of a spec is evaluated on inputs no run of that data was trained on.
+// The deterministic train / validation / test split of the input space. Each possible input sequence is
+// held out from training when a fixed hash of its tokens falls below the data's `test` fraction; of the
+// held-out inputs, those whose hash falls below test × validation form the validation split (early stopping,
+// selection of a sweep's best configuration) and the rest the test split (reported numbers only). The split
+// depends on no seed, run or task: a finetune and its pretrained model never see a held-out input during
+// training, and the validation split is carved out of the held-out side, so training data does not depend
+// on it.
 import { mix32 } from './rng.js';
 
 /** A fixed hash of a token sequence, uniform in [0, 1). */
@@ -14,6 +17,10 @@ export function inputHash(tokens: readonly number[]): number {
   return mix32(h >>> 0) / 4294967296;
 }
 
-export function isTestInput(tokens: readonly number[], testFraction: number): boolean {
-  return inputHash(tokens) < testFraction;
+export type SplitSide = 'train' | 'validation' | 'test';
+
+export function splitSide(tokens: readonly number[], test: number, validation: number): SplitSide {
+  const u = inputHash(tokens);
+  if (u >= test) return 'train';
+  return u < test * validation ? 'validation' : 'test';
 }

@@ -15,7 +15,7 @@ import { currentBackend } from './backend.js';
 import { FlatOptimizer } from './optimizer.js';
 import { promptSearchStep } from './prompt-search.js';
 import { Rng } from './rng.js';
-import type { AttentionRecord, Batch, EvalCounts, NamedTensors, Trainer, TrainerOptions, TrainerSnapshot } from './types.js';
+import type { AttentionRecord, Batch, EvalCounts, NamedTensors, ScoreCounts, Trainer, TrainerOptions, TrainerSnapshot } from './types.js';
 
 /** Rows per forward pass during evaluation (bounds memory on large test sets). */
 const EVAL_ROWS = 512;
@@ -234,6 +234,43 @@ class TfTrainer implements Trainer {
     const out = await namedFromTensors(names, merged);
     tf.dispose(merged);
     return out;
+  }
+
+  async score(batch: Batch): Promise<ScoreCounts> {
+    this.live();
+    const { layout } = this.opts;
+    checkBatch(layout, batch);
+    const S = sequenceLength(layout);
+    const L = layout.length;
+    const from = firstOutputLogit(layout);
+    const counts: ScoreCounts = { exact: 0, tokenCorrect: 0, tokenTotal: 0, lossSum: 0 };
+    for (let r0 = 0; r0 < batch.batch; r0 += EVAL_ROWS) {
+      const B = Math.min(EVAL_ROWS, batch.batch - r0);
+      const { inputs, targets } = splitBatch(layout, { tokens: batch.tokens.subarray(r0 * S, (r0 + B) * S), batch: B }, this.prompt);
+      const logits = tf.tidy(() => this.logitsOf(tf.tensor2d(inputs, [B, S - 1], 'int32'), from));
+      const V = logits.shape[2];
+      const z = (await logits.data()) as Float32Array;
+      logits.dispose();
+      // Log-softmax and argmax in float64 on the host: [B × L, V] is small next to a forward pass.
+      for (let b = 0; b < B; b++) {
+        let right = 0;
+        for (let k = 0; k < L; k++) {
+          const row = (b * L + k) * V;
+          let best = 0;
+          let max = -Infinity;
+          for (let v = 0; v < V; v++) if (z[row + v]! > max) (max = z[row + v]!), (best = v);
+          let sum = 0;
+          for (let v = 0; v < V; v++) sum += Math.exp(z[row + v]! - max);
+          const target = targets[b * L + k]!;
+          counts.lossSum += Math.log(sum) + max - z[row + target]!;
+          if (best === target) right++;
+        }
+        counts.tokenCorrect += right;
+        counts.tokenTotal += L;
+        if (right === L) counts.exact++;
+      }
+    }
+    return counts;
   }
 
   async evaluate(batch: Batch): Promise<EvalCounts> {

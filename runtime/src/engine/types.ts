@@ -89,6 +89,21 @@ export interface EvalCounts {
   tokenTotal: number;
 }
 
+/**
+ * Teacher-forced counts of one batch: the model reads the true outputs and is scored at every output
+ * position (sum them over batches, then divide). A row is exact when the argmax is right at every output
+ * position, which is exactly when greedy decoding reproduces it (decoding agrees with teacher forcing up
+ * to the first wrong token), so exact match equals evaluate()'s at the cost of one forward pass. Per-token
+ * accuracy is the teacher-forced one, which counts tokens after a first error that decoding would not.
+ */
+export interface ScoreCounts {
+  exact: number;
+  tokenCorrect: number;
+  tokenTotal: number;
+  /** Sum of the cross-entropy over output tokens (nats). */
+  lossSum: number;
+}
+
 /** A model being trained by one method (runtime/src/engine/trainer.ts). */
 export interface Trainer {
   /** Trainable scalars; equals grammar/src/params.ts trainableParameters(method, model, vocab).total. */
@@ -100,6 +115,8 @@ export interface Trainer {
   snapshot(): Promise<TrainerSnapshot>;
   /** Model weights with the method folded in (full: the weights; LoRA: W + B·A·alpha/rank); throws for context methods. */
   mergedWeights(): Promise<NamedTensors>;
+  /** Teacher-forced exact match, per-token accuracy and loss of a batch in evaluation mode (no dropout). */
+  score(batch: Batch): Promise<ScoreCounts>;
   /** Greedy decoding of all output tokens from reserve + input. */
   evaluate(batch: Batch): Promise<EvalCounts>;
   /** Attention at the last decoding step of the probe; relative change vs. `reference` weights when given. */

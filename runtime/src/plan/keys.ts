@@ -1,7 +1,10 @@
 // What determines a run, as the object whose hash names its store folder. Names are left out (renaming a
 // block does not re-train it); everything that changes the numbers is in: for a pretrain the model, data,
 // task steps, schedule (seed included), reserved positions and backend; for a finetune the parent run's
-// hash (which carries model, data and reserve), its task, method, schedule and backend. Training threads
+// hash (which carries model, data and reserve), its task, method, schedule, evaluation and early stopping
+// (with the validation share of the data, since stopping reads the validation split) and backend. A
+// pretrain trains on the train split alone, which the validation share does not change, so its key leaves
+// the share out (and keeps the key it had before validation splits existed). Training threads
 // change the numerics (the batch is split into shards), so more than one thread is part of the key too;
 // one thread adds nothing, which keeps single-threaded keys as they always were.
 import type { DataSpec, FinetuneSpec, ModelSpec, PretrainSpec, TaskSpec } from '../../../grammar/src/spec.js';
@@ -26,6 +29,12 @@ export function taskKey(t: TaskSpec): unknown {
   return t.steps;
 }
 
+/** The data as it determines training: without its name and without the validation share. */
+function trainingData(d: DataSpec): Omit<DataSpec, 'name' | 'validation'> {
+  const { name: _name, validation: _validation, ...rest } = d;
+  return rest;
+}
+
 function threadsKey(threads: number): { threads?: number } {
   return threads > 1 ? { threads } : {};
 }
@@ -35,7 +44,7 @@ export function pretrainKey(p: PretrainSpec, backend: BackendName, threads = 1):
     format: KEY_FORMAT,
     kind: 'pretrain',
     model: withoutName<ModelSpec>(p.model),
-    data: withoutName<DataSpec>(p.data),
+    data: trainingData(p.data),
     tasks: p.tasks.map(taskKey),
     schedule: p.schedule,
     reserve: p.reserve,
@@ -44,7 +53,7 @@ export function pretrainKey(p: PretrainSpec, backend: BackendName, threads = 1):
   };
 }
 
-export function finetuneKey(f: FinetuneSpec, parentHash: string, backend: BackendName, threads = 1): unknown {
+export function finetuneKey(f: FinetuneSpec, parentHash: string, validation: number, backend: BackendName, threads = 1): unknown {
   return {
     format: KEY_FORMAT,
     kind: 'finetune',
@@ -52,22 +61,25 @@ export function finetuneKey(f: FinetuneSpec, parentHash: string, backend: Backen
     task: taskKey(f.task),
     method: f.method,
     schedule: f.schedule,
+    stopping: { ...f.stopping, validation },
     backend,
     ...threadsKey(threads),
   };
 }
 
 /**
- * An evaluation of one run on one task. The reference (the pretrained root, whose attention the probe is
- * compared with) matters only when there is a probe.
+ * An evaluation of one run on one task, over the test split (which the validation share decides). The
+ * reference (the pretrained root, whose attention the probe is compared with) matters only when there is a
+ * probe.
  */
-export function evalKey(runHash: string, task: TaskSpec, samples: number, probe: number[] | null, referenceHash: string | null): unknown {
+export function evalKey(runHash: string, task: TaskSpec, samples: number, validation: number, probe: number[] | null, referenceHash: string | null): unknown {
   return {
     format: KEY_FORMAT,
     kind: 'evaluate',
     run: runHash,
     task: taskKey(task),
     samples,
+    validation,
     probe,
     reference: probe ? referenceHash : null,
   };

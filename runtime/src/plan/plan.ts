@@ -1,7 +1,7 @@
 // From a spec to the jobs that produce its results, in dependency order: every pretrain, then the
 // finetunes (compare runs included) each after the run it starts from, each run's own evaluation right
 // after its training, and the evaluate blocks last. `only` keeps one block and what it needs.
-import type { DataSpec, FinetuneSpec, MethodSpec, ModelSpec, PretrainSpec, Spec, TaskSpec } from '../../../grammar/src/spec.js';
+import type { DataSpec, FinetuneSpec, MethodSpec, ModelSpec, PretrainSpec, Spec, StoppingSpec, TaskSpec } from '../../../grammar/src/spec.js';
 import type { BackendName, Layout } from '../engine/types.js';
 import { canonicalJson } from '../store/canonical.js';
 import { evalKey, finetuneKey, hashKey, pretrainKey, taskKey } from './keys.js';
@@ -28,6 +28,8 @@ export interface TrainJob {
   /** The tasks trained on (one for a finetune, the mixture for a pretrain). */
   tasks: TaskSpec[];
   seed: number;
+  /** Evaluation on the validation split during training and early stopping (finetunes); null for a pretrain. */
+  stopping: StoppingSpec | null;
   /** Data-parallel training threads. */
   threads: number;
 }
@@ -95,6 +97,7 @@ function buildTrainJobs(spec: Spec, backend: BackendName, threads: number): Map<
       method: FULL,
       tasks: p.tasks,
       seed: p.schedule.seed,
+      stopping: null,
       threads,
     });
   }
@@ -109,7 +112,7 @@ function buildTrainJobs(spec: Spec, backend: BackendName, threads: number): Map<
     visiting.add(name);
     const parent = resolve(f.from);
     visiting.delete(name);
-    const key = finetuneKey(f, parent.hash, backend, threads);
+    const key = finetuneKey(f, parent.hash, parent.data.validation, backend, threads);
     const job: TrainJob = {
       kind: 'train',
       id: `train:${f.name}`,
@@ -125,6 +128,7 @@ function buildTrainJobs(spec: Spec, backend: BackendName, threads: number): Map<
       method: f.method,
       tasks: [f.task],
       seed: f.schedule.seed,
+      stopping: f.stopping,
       threads,
     };
     jobs.set(f.name, job);
@@ -136,7 +140,7 @@ function buildTrainJobs(spec: Spec, backend: BackendName, threads: number): Map<
 
 function makeEval(run: TrainJob, task: TaskSpec, samples: number, probe: number[] | null, block: string | null): EvalJob {
   const reference = run.parent ? run.root : null;
-  const key = evalKey(run.hash, task, samples, probe, reference?.hash ?? null);
+  const key = evalKey(run.hash, task, samples, run.data.validation, probe, reference?.hash ?? null);
   const hash = hashKey(key);
   return {
     kind: 'evaluate',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { MethodSpec, Spec } from '../../../grammar/src/spec.js';
 import type { BackendName } from '../engine/types.js';
 import { buildPlan } from '../plan/plan.js';
+import { compareVerdicts, type MethodVerdict, type RunEvidence } from '../evidence/verdict.js';
 import { verifyEntry } from '../store/entry.js';
 import type { EvalInfo, RunInfo, RunMetrics } from '../store/records.js';
 import type { RunStore } from '../store/run-store.js';
@@ -131,6 +132,8 @@ export function collectReport(store: RunStore, opts: { specName: string; spec: S
       current: current.has(hash),
       layout: layoutOf(hash),
       curve: thinCurve(metrics.losses),
+      validation: metrics.validation ?? [],
+      stopped: metrics.stopped ?? null,
       resumedAt: metrics.resumedAt ?? [],
     };
   });
@@ -162,5 +165,27 @@ export function collectReport(store: RunStore, opts: { specName: string; spec: S
   // Oldest first, so tables and pickers read in the order things were made.
   runs.sort((a, b) => a.written.localeCompare(b.written) || a.name.localeCompare(b.name));
   evals.sort((a, b) => a.written.localeCompare(b.written) || a.run.localeCompare(b.run) || a.task.localeCompare(b.task));
-  return { format: REPORT_FORMAT, spec: opts.specName, generated: (opts.now ?? new Date()).toISOString(), runs, evals };
+  const verdicts = opts.spec ? verdictsOf(opts.spec, runs, evals) : [];
+  return { format: REPORT_FORMAT, spec: opts.specName, generated: (opts.now ?? new Date()).toISOString(), runs, evals, verdicts };
+}
+
+/**
+ * Verdicts of the spec's compare blocks from the current runs (the newest, if the store holds the same run
+ * for several backends) and their largest test evaluation on the compare's task.
+ */
+function verdictsOf(spec: Spec, runs: readonly RunRecord[], evals: readonly EvalRecord[]): MethodVerdict[] {
+  const byName = new Map<string, RunRecord>();
+  for (const r of runs) if (r.current) byName.set(r.name, r); // runs are oldest first: the newest wins
+  const out: MethodVerdict[] = [];
+  for (const c of spec.compares.values()) {
+    const evidence = (name: string): RunEvidence | null => {
+      const r = byName.get(name);
+      if (!r) return null;
+      let test: EvalRecord | null = null;
+      for (const e of evals) if (e.runHash === r.hash && e.task === c.task.name && e.current && (!test || e.samples > test.samples)) test = e;
+      return { steps: r.steps, validation: r.validation, stopped: r.stopped, test: test ? test.exact : null };
+    };
+    out.push(...compareVerdicts(c, evidence));
+  }
+  return out;
 }

@@ -2,6 +2,10 @@
 // prints it, `ptx report -o FILE.html` embeds it beside the view code, and the editor's panels receive it
 // over the webview message channel. The views (client/webview/render/) read nothing else.
 import type { AttentionRecord, BackendName } from '../engine/types.js';
+import type { MethodVerdict } from '../evidence/verdict.js';
+import type { StopReason, ValidationPoint } from '../store/records.js';
+
+export type { MethodVerdict, StopReason, ValidationPoint };
 
 export const REPORT_FORMAT = 'ptx-report/1';
 
@@ -48,6 +52,10 @@ export interface RunRecord {
   current: boolean;
   layout: RunLayout | null;
   curve: LossCurve;
+  /** Validation exact match, per-token accuracy and loss during training (empty for pretrains). */
+  validation: ValidationPoint[];
+  /** Where early stopping ended the run before its budget, or null. */
+  stopped: { step: number; reason: StopReason } | null;
   resumedAt: number[];
 }
 
@@ -75,4 +83,6 @@ export interface ReportData {
   generated: string;
   runs: RunRecord[];
   evals: EvalRecord[];
+  /** One per method of every compare block of the spec as it is now (empty without a spec). */
+  verdicts: MethodVerdict[];
 }

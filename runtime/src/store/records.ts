@@ -10,16 +10,34 @@ export interface RunInfo {
   /** Data-parallel training threads (absent in entries from before threads existed: 1). */
   threads?: number;
   seed: number;
+  /** The step budget; a run stopped early took `stoppedAt` steps. */
   steps: number;
+  /** The step early stopping ended the run at, or absent/null when it used its whole budget. */
+  stoppedAt?: number | null;
   trainable: number;
   /** Training wall time over all sessions (a resumed run adds its sessions). */
   elapsedMs: number;
   finalLoss: number | null;
 }
 
+/** One evaluation on the validation sample during training (teacher-forced; see ScoreCounts). */
+export interface ValidationPoint {
+  step: number;
+  exact: number;
+  perToken: number;
+  loss: number;
+}
+
+/** Why a run ended before its step budget. */
+export type StopReason = 'target' | 'plateau';
+
 /** The loss curve: losses[i] is the training loss of step i + 1. */
 export interface RunMetrics {
   losses: number[];
+  /** Validation curve (finetunes; absent for pretrains and for entries from before validation splits). */
+  validation?: ValidationPoint[];
+  /** The step the run stopped at and why, when early stopping ended it before its budget. */
+  stopped?: { step: number; reason: StopReason } | null;
   elapsedMs: number;
   stepsPerSecond: number;
   /** Steps at which a session resumed from a stopped run (empty when trained in one go). */
@@ -53,6 +71,8 @@ export interface ResumeState {
   /** State of the training example stream, so the resumed run sees the same batches. */
   dataState: number;
   losses: number[];
+  /** The validation curve so far (absent in snapshots from before validation splits). */
+  validation?: ValidationPoint[];
   elapsedMs: number;
   resumedAt: number[];
 }

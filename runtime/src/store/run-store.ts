@@ -162,7 +162,7 @@ export class RunStore {
     const { index, bin } = encodeSnapshot(state.snapshot);
     w.write('snapshot.bin', bin);
     w.writeJson('snapshot.json', index);
-    w.writeJson('state.json', { dataState: state.dataState, losses: state.losses, elapsedMs: state.elapsedMs, resumedAt: state.resumedAt });
+    w.writeJson('state.json', { dataState: state.dataState, losses: state.losses, validation: state.validation ?? [], elapsedMs: state.elapsedMs, resumedAt: state.resumedAt });
     w.commit({ resumeOf: hash }, { step: state.snapshot.step });
     const target = this.resumeDir(hash);
     rmSync(target, { recursive: true, force: true });

@@ -90,7 +90,7 @@ export async function executePlan(
       setLive({ hash: job.hash, trainer: out.trainer });
       runState.set(job.run, { ok: true, info: out.info });
       summary.trained++;
-      reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000, finalLoss: out.info.finalLoss });
+      reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000, finalLoss: out.info.finalLoss, ...(out.earlyStop ? { earlyStop: out.earlyStop } : {}) });
     } catch (err) {
       summary.failed++;
       runState.set(job.run, { ok: false, why: message(err) });

@@ -2,6 +2,7 @@
 // redrawn in place on a terminal, plain periodic lines otherwise) or, with --events, JSON lines on stdout
 // for the editor and nothing else there.
 import type { AttentionRecord, BackendInfo } from '../../engine/types.js';
+import type { StopReason, ValidationPoint } from '../../store/records.js';
 import { formatLoss, formatSeconds } from './format.js';
 
 export interface JobRef {
@@ -28,6 +29,8 @@ export interface JobEnd {
   seconds: number;
   finalLoss?: number | null;
   reason?: string;
+  /** A training run that early stopping ended before its budget: where and why. */
+  earlyStop?: { step: number; reason: StopReason };
 }
 
 /** One line of the final table: a run evaluated on a task. */
@@ -66,6 +69,8 @@ export interface Reporter {
   notice(text: string): void;
   jobStart(job: JobRef, detail: { steps?: number; resumedFrom?: number; trainable?: number }): void;
   progress(job: JobRef, p: Progress): void;
+  /** An evaluation on the validation sample during training. */
+  validation(job: JobRef, point: ValidationPoint): void;
   jobEnd(job: JobRef, end: JobEnd): void;
   result(row: ResultRow): void;
   error(message: string, job?: JobRef): void;
@@ -82,6 +87,8 @@ export function jobLabel(job: JobRef): string {
 export class HumanReporter implements Reporter {
   private lastDraw = 0;
   private live = false;
+  /** The newest validation exact match of each running job, shown in its progress line. */
+  private readonly lastValidation = new Map<string, number>();
 
   constructor(
     private readonly out: Write,
@@ -130,7 +137,13 @@ export class HumanReporter implements Reporter {
     const width = 20;
     const filled = Math.round((width * p.step) / Math.max(1, p.steps));
     const barText = bar ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-    return `  ${jobLabel(job)} ${barText}step ${p.step}/${p.steps}  loss ${formatLoss(p.loss)}  ${p.stepsPerSecond.toFixed(1)} steps/s  ETA ${formatSeconds(p.etaSeconds)}`;
+    const val = this.lastValidation.get(job.id);
+    const valText = val === undefined ? '' : `  val ${(100 * val).toFixed(1)}%`;
+    return `  ${jobLabel(job)} ${barText}step ${p.step}/${p.steps}  loss ${formatLoss(p.loss)}${valText}  ${p.stepsPerSecond.toFixed(1)} steps/s  ETA ${formatSeconds(p.etaSeconds)}`;
+  }
+
+  validation(job: JobRef, point: ValidationPoint): void {
+    this.lastValidation.set(job.id, point.exact);
   }
 
   progress(job: JobRef, p: Progress): void {
@@ -160,9 +173,11 @@ export class HumanReporter implements Reporter {
     }
     if (this.opts.quiet && e.status !== 'stopped') return;
     const label = job.kind === 'train' ? `train ${job.run}` : `evaluate ${jobLabel(job)}`;
+    this.lastValidation.delete(job.id);
     const loss = e.finalLoss !== undefined && e.finalLoss !== null ? `, final loss ${formatLoss(e.finalLoss)}` : '';
+    const early = e.earlyStop ? `, stopped early at step ${e.earlyStop.step} (${e.earlyStop.reason === 'target' ? 'validation target reached' : 'validation plateau'})` : '';
     const text: Record<JobStatus, string> = {
-      done: `  done in ${formatSeconds(e.seconds)}${loss}`,
+      done: `  done in ${formatSeconds(e.seconds)}${loss}${early}`,
       cached: `${label}: up to date`,
       stopped: `  stopped: ${e.reason ?? ''}`,
       skipped: `${label}: skipped (${e.reason ?? ''})`,
@@ -192,8 +207,10 @@ export class HumanReporter implements Reporter {
  *   {"event":"info","message":"..."}                      cache repairs, resumes, stop notices
  *   {"event":"job-start","id","kind":"train"|"evaluate","run","task"?,"hash","steps"?,"trainable"?,"resumedFrom"?}
  *   {"event":"progress","id","run","step","steps","loss","stepsPerSecond","etaSeconds"}   ≤ 4 per second
+ *   {"event":"validation","id","run","step","exact","perToken","loss"}   each evaluation during training
  *   {"event":"job-end","id","kind","run","task"?,"hash","status":"done"|"cached"|"failed"|"stopped"|"skipped",
- *     "seconds","finalLoss"?,"reason"?}                   cached and skipped jobs have no job-start
+ *     "seconds","finalLoss"?,"reason"?,"earlyStop"?:{"step","reason":"target"|"plateau"}}
+ *                                                         cached and skipped jobs have no job-start
  *   {"event":"result","run","task","exact","perToken","samples","trainable","trainSeconds","backend","seed",
  *     "cached","block","hash","attention":AttentionRecord|null}   one per evaluation, cached ones included
  *   {"event":"error","id"?,"run"?,"message"}
@@ -234,6 +251,10 @@ export class EventReporter implements Reporter {
     if (now - this.lastProgress < 250 && p.step < p.steps) return;
     this.lastProgress = now;
     this.emit('progress', { id: job.id, run: job.run, ...p });
+  }
+
+  validation(job: JobRef, point: ValidationPoint): void {
+    this.emit('validation', { id: job.id, run: job.run, ...point });
   }
 
   jobEnd(job: JobRef, e: JobEnd): void {

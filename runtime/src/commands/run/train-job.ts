@@ -1,20 +1,22 @@
-// One training run: start (or resume) a trainer, feed it seeded batches, report progress, stop cleanly at
-// a step boundary when asked, and store the finished run.
+// One training run: start (or resume) a trainer, feed it seeded batches, report progress, measure the
+// validation sample every few steps and stop early when the curve says so (finetunes), stop cleanly at a
+// step boundary when asked, and store the finished run.
 import { trainableParameters } from '../../../../grammar/src/params.js';
 import type { NamedTensors, Trainer, TrainerOptions, TrainerSnapshot } from '../../engine/types.js';
 import { createTrainer } from '../../engine/index.js';
-import { ExampleStream, trainStream } from '../../data/examples.js';
+import { ExampleStream, trainStream, validationSet } from '../../data/examples.js';
+import { isEvalStep, stopDecision } from '../../evidence/stopping.js';
 import { toBatch } from '../../data/batch.js';
 import type { TrainJob } from '../../plan/plan.js';
 import type { RunStore } from '../../store/run-store.js';
-import type { RunInfo } from '../../store/records.js';
+import type { RunInfo, StopReason, ValidationPoint } from '../../store/records.js';
 import type { JobRef, Reporter } from './reporter.js';
 import type { StopRequest } from './interrupt.js';
 
 export type { Trainer };
 
 export type TrainOutcome =
-  | { status: 'done'; trainer: Trainer; info: RunInfo }
+  | { status: 'done'; trainer: Trainer; info: RunInfo; earlyStop: { step: number; reason: StopReason } | null }
   | { status: 'stopped'; step: number; steps: number };
 
 /** Lets signal handlers run between steps even when a step resolves without touching the event loop. */
@@ -72,12 +74,17 @@ export async function runTrainJob(
     reporter.jobStart(ref, { steps: schedule.steps, trainable: expected, ...(start > 0 ? { resumedFrom: start } : {}) });
     const stream = resume ? new ExampleStream(job.data, job.tasks, 'train', resume.dataState) : trainStream(job.data, job.tasks, job.seed);
     const losses = resume ? resume.losses.slice(0, start) : [];
+    const validation: ValidationPoint[] = resume ? (resume.validation ?? []).filter((p) => p.step <= start) : [];
+    const stopping = job.stopping;
+    // The fixed validation sample of the run's task, as one batch (scored in chunks by the trainer).
+    const valBatch = stopping ? toBatch(validationSet(job.data, job.tasks[0]!, stopping.samples), job.layout) : null;
+    let stopped: { step: number; reason: StopReason } | null = null;
     const resumedAt = resume ? [...resume.resumedAt, start] : [];
     const before = resume ? resume.elapsedMs : 0;
     const t0 = Date.now();
     const saveResume = async () => {
       const snapshot: TrainerSnapshot = await trainer.snapshot();
-      store.saveResume(job.hash, { snapshot, dataState: stream.state(), losses, elapsedMs: before + Date.now() - t0, resumedAt });
+      store.saveResume(job.hash, { snapshot, dataState: stream.state(), losses, validation, elapsedMs: before + Date.now() - t0, resumedAt });
     };
     let lastSave = t0;
     for (let step = start; step < schedule.steps; ) {
@@ -98,6 +105,17 @@ export async function runTrainJob(
       const seconds = (Date.now() - t0) / 1000;
       const rate = (step - start) / Math.max(seconds, 1e-3);
       reporter.progress(ref, { step, steps: schedule.steps, loss, stepsPerSecond: rate, etaSeconds: (schedule.steps - step) / rate });
+      if (stopping && valBatch && isEvalStep(step, schedule.steps, stopping)) {
+        const c = await trainer.score(valBatch);
+        const point: ValidationPoint = { step, exact: c.exact / valBatch.batch, perToken: c.tokenCorrect / c.tokenTotal, loss: c.lossSum / c.tokenTotal };
+        validation.push(point);
+        reporter.validation(ref, point);
+        const reason = step < schedule.steps ? stopDecision(validation, stopping) : null;
+        if (reason) {
+          stopped = { step, reason };
+          break;
+        }
+      }
     }
     const elapsedMs = before + Date.now() - t0;
     const snapshot = await trainer.snapshot();
@@ -112,18 +130,25 @@ export async function runTrainJob(
       threads: job.threads,
       seed: job.seed,
       steps: schedule.steps,
+      ...(stopping ? { stoppedAt: stopped?.step ?? null } : {}),
       trainable: expected,
       elapsedMs,
       finalLoss: losses.length ? losses[losses.length - 1]! : null,
     };
-    const sessionSteps = schedule.steps - start;
+    const sessionSteps = losses.length - start;
     store.saveRun(job.hash, job.key, {
       snapshot,
       merged,
-      metrics: { losses, elapsedMs, stepsPerSecond: sessionSteps / Math.max((Date.now() - t0) / 1000, 1e-3), resumedAt },
+      metrics: {
+        losses,
+        ...(stopping ? { validation, stopped } : {}),
+        elapsedMs,
+        stepsPerSecond: sessionSteps / Math.max((Date.now() - t0) / 1000, 1e-3),
+        resumedAt,
+      },
       info,
     });
-    return { status: 'done', trainer, info };
+    return { status: 'done', trainer, info, earlyStop: stopped };
   } catch (err) {
     trainer.dispose();
     throw err;

@@ -89,10 +89,11 @@ export function describeBlock(analysis: Analysis, block: Block): string {
     case 'compare': {
       const c = spec.compares.get(name);
       if (!c) return header;
-      const rows = analysis.methods
-        .filter((x) => x.block === block)
-        .map((x) => `| \`${methodText(x.method)}\` | ${x.count ? formatCount(x.count.total) : '?'} | ${x.count?.formula ?? ''} |`);
-      return `${header}: ${c.methods.length} methods × ${c.seeds.length} seeds = ${c.runs.length} runs from \`${c.from}\` on \`${c.task.name || taskText(c.task)}\`\n\n| method | trainable | formula |\n|---|---:|---|\n${rows.join('\n')}`;
+      const rows = c.groups.flatMap((g) => g.points.map((p) => ({ p, info: analysis.methods.find((x) => x.block === block && x.run === p.runs[0]) })))
+        .map(({ p, info }) => `| \`${p.label || methodText(p.method)}\` | ${info?.count ? formatCount(info.count.total) : '?'} | ${info?.count?.formula ?? ''} |`);
+      const configs = c.groups.reduce((n, g) => n + g.points.length, 0);
+      const grid = configs === c.groups.length ? `${configs} methods` : `${c.groups.length} methods in ${configs} configurations`;
+      return `${header}: ${grid} × ${c.seeds.length} seeds = ${c.runs.length} runs from \`${c.from}\` on \`${c.task.name || taskText(c.task)}\`; selected on validation, verdict at ${(100 * c.learnedAt).toFixed(0)}% test exact match\n\n| configuration | trainable | formula |\n|---|---:|---|\n${rows.join('\n')}`;
     }
     case 'evaluate': {
       const e = spec.evaluates.get(name);

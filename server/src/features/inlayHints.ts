@@ -10,14 +10,21 @@ import { safe } from '../safe.js';
 export function inlayHints(snap: Snapshot, range: InlayHintParams['range']): InlayHint[] {
   const inRange = (p: { line: number; character: number }): boolean => comparePositions(range.start, p) <= 0 && comparePositions(p, range.end) <= 0;
   const out: InlayHint[] = [];
-  for (const m of snap.analysis.methods) {
-    if (!m.count || !inRange(m.range.end)) continue;
+  const methods = snap.analysis.methods;
+  for (let i = 0; i < methods.length; i++) {
+    const m = methods[i]!;
+    if (!m.count || !inRange(m.range.end) || (m.point ?? 0) > 0) continue;
+    const size = (n: number) => (n >= 1e5 ? formatCompact(n) : formatCount(n));
+    // A sweep is one hint for all its grid points: the range of their counts.
+    const points = methods.slice(i, i + (m.points ?? 1)).flatMap((p) => (p.count ? [p.count] : []));
+    const lo = Math.min(...points.map((c) => c.total));
+    const hi = Math.max(...points.map((c) => c.total));
     out.push({
       position: m.range.end,
-      label: `${m.count.total >= 1e5 ? formatCompact(m.count.total) : formatCount(m.count.total)} params`,
+      label: `${lo === hi ? size(lo) : `${size(lo)}–${size(hi)}`} params${m.points ? ` × ${m.points} configs` : ''}`,
       kind: InlayHintKind.Type,
       paddingLeft: true,
-      tooltip: `Trainable parameters: ${m.count.formula}`,
+      tooltip: `Trainable parameters: ${[...new Set(points.map((c) => c.formula))].join('; ')}`,
     });
   }
   for (const b of snap.analysis.ast.blocks) {

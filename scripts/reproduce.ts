@@ -65,8 +65,8 @@ async function runExperiment(exp: Experiment, o: Options, store: string, earlier
   const run = await runSpec(join(ROOT, specFile), { backend: o.backend, threads: o.threads, store, onLine: (l) => console.log(l) });
   if (run.exitCode !== 0 || run.errors.length) throw new Error(`${specFile}: ptx run exited ${run.exitCode}: ${run.errors.join('; ')}`);
   // A quick spec may leave out a method that no direction needs (rows of it are then not reported).
-  const rowDefs = o.quick ? exp.rows.filter((row) => selectResults(row.select, run.results).length > 0) : exp.rows;
-  const rows = rowDefs.map((row) => rowOutcome(row, run.results, analysis.spec));
+  const rowDefs = o.quick ? exp.rows.filter((row) => selectResults(row.select, run.results, run.verdicts).length > 0) : exp.rows;
+  const rows = rowDefs.map((row) => rowOutcome(row, run.results, analysis.spec, run.verdicts));
   const byId = new Map(rows.map((r) => [r.row.id, r]));
   const directions = exp.directions.map((d) => ({ direction: d, ...directionHolds(d, byId) }));
   const { timing, fromEarlier } = chooseTiming(timingOf(run, text, new Date().toISOString().slice(0, 10)), earlier);
@@ -80,9 +80,9 @@ async function runExperiment(exp: Experiment, o: Options, store: string, earlier
     rows,
     directions,
     changes: attentionChanges(run.results, analysis.spec),
-    theory: theoryChecks(text, run.results),
+    theory: theoryChecks(text, run.verdicts),
   };
-  for (const r of rows) console.log(`  ${r.row.label}: ${r.exact.map(pct).join(', ')}${r.row.paper ? ` (paper ${r.row.paper})` : ''}`);
+  for (const r of rows) console.log(`  ${r.row.label}: ${r.exact.map(pct).join(', ')}${r.row.paper ? ` (paper ${r.row.paper})` : ''}${r.verdict ? ` — ${r.verdict.message}` : ''}`);
   for (const d of directions) console.log(`  ${d.holds ? 'ok  ' : 'FAIL'} ${d.direction.text}: ${pct(d.higher)} vs ${pct(d.lower)}`);
   console.log(`  ${secs(run.wallSeconds)} wall${run.cpuSeconds !== null ? `, ${secs(run.cpuSeconds)} CPU` : ''}`);
   return report;
@@ -131,7 +131,7 @@ async function main(): Promise<number> {
     writeFileSync(out, md);
     writeFileSync(jsonOut, JSON.stringify(reports.map(({ exp, rows, directions, changes, theory, run, timing }) => ({
       id: exp.id, backend: run.backend, timing,
-      rows: rows.map((r) => ({ id: r.row.id, exact: r.exact, mean: r.mean, std: r.std, trainable: r.trainable, steps: r.steps, holds: r.holds })),
+      rows: rows.map((r) => ({ id: r.row.id, method: r.method, exact: r.exact, mean: r.mean, std: r.std, trainable: r.trainable, steps: r.steps, holds: r.holds, verdict: r.verdict })),
       directions: directions.map((d) => ({ text: d.direction.text, holds: d.holds, higher: d.higher, lower: d.lower })),
       changes, theory,
     })), null, 2) + '\n');

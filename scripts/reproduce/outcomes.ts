@@ -1,8 +1,10 @@
-// From the results of one spec to the rows of the comparison: the runs a row selects (every seed of a
-// compare method, or one named run), their exact match as mean ± std over seeds, the parameter count,
-// steps and training time, whether the issue's conclusion holds, and the layer-0 change of relative
-// attention measured on the probe for every tuned run.
+// From the results of one spec to the rows of the comparison: the runs a row selects (for a compare method,
+// every seed of the configuration its verdict selected on validation; or one named run), their exact match
+// as mean ± std over seeds, the parameter count, steps and training time, the verdict, whether the issue's
+// conclusion holds (null when the verdict is inconclusive: neither), and the change of relative attention
+// measured on the probe for every tuned run.
 import type { Spec } from '../../grammar/src/spec.js';
+import type { MethodVerdict, VerdictKind } from '../../runtime/src/evidence/verdict.js';
 import { allFinetunes } from '../../runtime/src/plan/plan.js';
 import type { Claim, Direction, PaperRow, RowSelector } from './experiments.js';
 import type { SpecResult } from './run-spec.js';
@@ -21,8 +23,10 @@ export interface RowOutcome {
   steps: number;
   /** Mean training seconds per run (as stored, so cached runs report when they were trained). */
   trainSeconds: number;
-  /** null: no claim for this row. */
+  /** null: no claim for this row, or the verdict is inconclusive (neither holds nor fails). */
   holds: boolean | null;
+  /** The compare method's verdict, with its search grid as written and how many configurations it has. */
+  verdict: { kind: VerdictKind; message: string; grid: string; configurations: number } | null;
 }
 
 export interface AttentionChange {
@@ -60,22 +64,35 @@ export function parseCompareRun(name: string): { compare: string; method: string
   return { compare: m[1]!, method: m[2]!, kind: m[2]!.replace(/\(.*$/, ''), seed: Number(m[3]) };
 }
 
-function selects(sel: RowSelector, r: SpecResult): boolean {
+/** The verdict of a row's compare method (its kind inside the compare), if the row is a compare row. */
+export function rowVerdict(sel: RowSelector, verdicts: readonly MethodVerdict[]): MethodVerdict | undefined {
+  return sel.compare === undefined ? undefined : verdicts.find((v) => v.compare === sel.compare && v.kind === sel.method);
+}
+
+function selects(sel: RowSelector, r: SpecResult, chosen: ReadonlySet<string> | null): boolean {
   if (r.task !== sel.task) return false;
   if (sel.run !== undefined) return r.run === sel.run;
+  if (chosen) return chosen.has(r.run);
   const c = parseCompareRun(r.run);
   return c !== null && c.compare === sel.compare && c.kind === sel.method;
 }
 
-/** Results of one row, one per run (an evaluation repeated by several blocks counts once). */
-export function selectResults(sel: RowSelector, results: readonly SpecResult[]): SpecResult[] {
+/**
+ * Results of one row, one per run (an evaluation repeated by several blocks counts once): the runs of the
+ * configuration the verdict selected on validation, or every run of the method when there is no verdict.
+ */
+export function selectResults(sel: RowSelector, results: readonly SpecResult[], verdicts: readonly MethodVerdict[] = []): SpecResult[] {
+  const v = rowVerdict(sel, verdicts);
+  const chosen = v?.selected ? new Set(v.selected.runs) : null;
   const byRun = new Map<string, SpecResult>();
-  for (const r of results) if (selects(sel, r) && !byRun.has(r.run)) byRun.set(r.run, r);
+  for (const r of results) if (selects(sel, r, chosen) && !byRun.has(r.run)) byRun.set(r.run, r);
   return [...byRun.values()].sort((a, b) => a.seed - b.seed);
 }
 
-export function rowOutcome(row: PaperRow, results: readonly SpecResult[], spec: Spec): RowOutcome {
-  const picked = selectResults(row.select, results);
+export function rowOutcome(row: PaperRow, results: readonly SpecResult[], spec: Spec, verdicts: readonly MethodVerdict[] = []): RowOutcome {
+  const picked = selectResults(row.select, results, verdicts);
+  const v = rowVerdict(row.select, verdicts);
+  const undecided = v !== undefined && (v.verdict === 'inconclusive' || v.verdict === 'incomplete');
   if (picked.length === 0) throw new Error(`row ${row.id}: no result for ${JSON.stringify(row.select)}`);
   const exact = picked.map((r) => r.exact);
   const finetunes = allFinetunes(spec);
@@ -95,7 +112,8 @@ export function rowOutcome(row: PaperRow, results: readonly SpecResult[], spec: 
     trainable: first.trainable,
     steps,
     trainSeconds: mean(picked.map((r) => r.trainSeconds)),
-    holds: row.claim ? claimHolds(row.claim, m) : null,
+    holds: row.claim && !undecided ? claimHolds(row.claim, m) : null,
+    verdict: v ? { kind: v.verdict, message: v.message, grid: v.method, configurations: v.grid.length } : null,
   };
 }
 

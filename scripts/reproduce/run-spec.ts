@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { ResultRow } from '../../runtime/src/commands/run/reporter.js';
+import type { MethodVerdict } from '../../runtime/src/evidence/verdict.js';
 
 /** What the reproduction keeps of each result row `ptx run --events` reports. */
 export type SpecResult = Pick<ResultRow, 'run' | 'task' | 'exact' | 'perToken' | 'samples' | 'trainable' | 'trainSeconds' | 'backend' | 'seed' | 'cached' | 'attention'>;
@@ -12,6 +13,8 @@ export interface SpecRun {
   file: string;
   backend: string;
   results: SpecResult[];
+  /** The verdict of every method of every compare block, as `ptx run` printed them. */
+  verdicts: MethodVerdict[];
   /** Training jobs run now (not cached) and their seconds. */
   trained: Array<{ run: string; seconds: number }>;
   /** Training jobs whose result came from the store. */
@@ -40,7 +43,7 @@ const CLI = join(import.meta.dirname, '..', '..', 'bin', 'ptx.js');
 
 export function runSpec(file: string, opts: RunSpecOptions): Promise<SpecRun> {
   const started = Date.now();
-  const out: SpecRun = { file, backend: '?', results: [], trained: [], cachedRuns: [], wallSeconds: 0, cpuSeconds: null, exitCode: -1, errors: [] };
+  const out: SpecRun = { file, backend: '?', results: [], verdicts: [], trained: [], cachedRuns: [], wallSeconds: 0, cpuSeconds: null, exitCode: -1, errors: [] };
   const env = { ...process.env };
   if (opts.store) env.PTX_STORE = opts.store;
   else delete env.PTX_STORE;
@@ -92,6 +95,11 @@ export function runSpec(file: string, opts: RunSpecOptions): Promise<SpecRun> {
           attention: (e.attention as SpecResult['attention']) ?? null,
         });
         break;
+      case 'verdict': {
+        const { event: _event, ...verdict } = e;
+        out.verdicts.push(verdict as unknown as MethodVerdict);
+        break;
+      }
       case 'error':
         out.errors.push(String(e.message));
         break;

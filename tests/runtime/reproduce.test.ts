@@ -9,6 +9,7 @@ import { EXPERIMENTS } from '../../scripts/reproduce/experiments.js';
 import { attentionChanges, claimHolds, directionHolds, mean, parseCompareRun, rowOutcome, std } from '../../scripts/reproduce/outcomes.js';
 import type { SpecResult } from '../../scripts/reproduce/run-spec.js';
 import { theoryChecks } from '../../scripts/reproduce/theory.js';
+import { compareVerdicts, type RunEvidence } from '../../runtime/src/evidence/verdict.js';
 
 const SPEC = 'examples/paper/sort-descending.ptx';
 const LORA = 'lora(rank: 1, targets: [query, key, value, output], lr: 0.02)';
@@ -67,23 +68,54 @@ test('rows select every seed of a compare method on its task, once per run', () 
   assert.throws(() => rowOutcome(exp.rows.find((r) => r.id === 'desc-lora')!, results, spec), /no result/);
 });
 
-test('theory agreement: the prefix is warned about, LoRA and full are not; outcomes decide agreement', () => {
+test('a compare row reports the configuration its verdict selected; an inconclusive verdict leaves the conclusion undecided', () => {
+  const text = `data d { values: 0..3  length: 3  vocab: 5 }
+model m { layers: 1  heads: 1  width: 16  mlp: 32  dropout: 0  context: 10 }
+task asc = sort(ascending)
+task desc = sort(descending)
+pretrain base { model: m  data: d  tasks: [asc]  reserve: 2 }
+compare desc_methods from base on desc { methods: [prefix(length: 2, lr: [1e-3, 1e-2])]  seeds: [0, 1]  steps: 600 }`;
+  const { spec } = analyse(text);
+  const c = spec.compares.get('desc_methods')!;
+  const row = { id: 'p', label: 'prefix', select: { compare: 'desc_methods', method: 'prefix', task: 'desc' }, paper: null, claim: { op: '<=' as const, value: 0.1 } };
+  const steps = [100, 200, 300, 400, 500, 600];
+  const ev = (level: number, rising: boolean): RunEvidence => ({
+    steps: 600,
+    validation: steps.map((step, i) => ({ step, exact: rising ? level * i : level, perToken: level, loss: rising ? 2 - i / 5 : 1 })),
+    stopped: null,
+    test: level,
+  });
+  const results = c.runs.map((r) => result(r.name, 'desc', r.name.includes('lr: 0.01') ? 0.05 : 0.01, r.schedule.seed));
+  const converged = compareVerdicts(c, (run) => ev(run.includes('lr: 0.01') ? 0.05 : 0.01, false));
+  const o = rowOutcome(row, results, spec, converged);
+  assert.equal(o.method, 'prefix(length: 2, lr: 0.01)', 'the better validation curve is selected');
+  assert.deepEqual([o.exact, o.holds, o.verdict!.kind, o.verdict!.configurations], [[0.05, 0.05], true, 'not-learned', 2]);
+  const still = compareVerdicts(c, (run) => ev(run.includes('lr: 0.01') ? 0.05 : 0.01, run.endsWith('seed1')));
+  const u = rowOutcome(row, results, spec, still);
+  assert.deepEqual([u.verdict!.kind, u.holds], ['inconclusive', null]);
+});
+
+test('theory agreement: the prefix is warned about, LoRA and full are not; verdicts decide agreement, inconclusive is neither', () => {
   const text = readFileSync(SPEC, 'utf8');
-  const seeds = [0, 1, 2];
-  const outcome = (prefixExact: number) => [
-    ...seeds.map((s) => result(`desc_methods/full/seed${s}`, 'desc', 0.99, s)),
-    ...seeds.map((s) => result(`desc_methods/${LORA}/seed${s}`, 'desc', 0.9, s)),
-    ...seeds.map((s) => result(`desc_methods/prefix(length: 8)/seed${s}`, 'desc', prefixExact, s)),
-    ...seeds.map((s) => result(`desc_methods/prefix(length: 8)/seed${s}`, 'asc', 0.9, s)), // not its task: ignored
-  ];
-  const checks = theoryChecks(text, outcome(0));
-  const byGroup = new Map(checks.map((c) => [c.group, c]));
-  assert.deepEqual(byGroup.get('desc_methods/prefix(length: 8)')!.warnings, ['novel-attention-pattern']);
-  assert.deepEqual(byGroup.get('desc_methods/full')!.warnings, []);
-  assert.deepEqual(byGroup.get(`desc_methods/${LORA}`)!.warnings, []);
-  assert.ok(checks.every((c) => c.agrees));
-  const wrong = theoryChecks(text, outcome(0.8));
-  assert.equal(wrong.find((c) => c.group === 'desc_methods/prefix(length: 8)')!.agrees, false, 'a warned run that learned disagrees');
+  const c = analyse(text).spec.compares.get('desc_methods')!;
+  const steps = [100, 200, 300, 400, 500, 600];
+  const flat = (level: number, test: number): RunEvidence => ({
+    steps: 600,
+    validation: steps.map((step) => ({ step, exact: level, perToken: level, loss: 1 })),
+    stopped: null,
+    test,
+  });
+  const verdicts = (prefix: RunEvidence) => compareVerdicts(c, (run) => (run.includes('/prefix') ? prefix : flat(0.99, 0.99)));
+  const checks = theoryChecks(text, verdicts(flat(0, 0)));
+  const byKind = new Map(checks.map((x, i) => [c.groups[i]!.kind, x]));
+  assert.deepEqual(byKind.get('prefix')!.warnings, ['novel-attention-pattern']);
+  assert.deepEqual(byKind.get('full')!.warnings, []);
+  assert.deepEqual(byKind.get('lora')!.warnings, []);
+  assert.ok(checks.every((x) => x.agrees === true), JSON.stringify(checks));
+  assert.equal(theoryChecks(text, verdicts(flat(0.95, 0.95))).find((x) => x.warnings.length)!.agrees, false, 'a warned method that learned disagrees');
+  const rising: RunEvidence = { ...flat(0, 0), validation: steps.map((step, i) => ({ step, exact: i / 10, perToken: i / 10, loss: 2 - i / 5 })) };
+  const undecided = theoryChecks(text, verdicts(rising)).find((x) => x.warnings.length)!;
+  assert.deepEqual([undecided.verdict, undecided.agrees], ['inconclusive', null]);
 });
 
 test('attention changes come from the run’s own task when it has one', () => {

@@ -13,7 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { analyse } from '../grammar/src/index.js';
 import { EXPERIMENTS, FIGURE1, type Experiment } from './reproduce/experiments.js';
-import { writeFigures, type WrittenFigure } from './reproduce/figures.js';
+import { writeFigures, type FigurePanel, type WrittenFigure } from './reproduce/figures.js';
 import { resultsMarkdown, secs, pct, type ExperimentReport } from './reproduce/markdown.js';
 import { NOTES } from './reproduce/notes.js';
 import { attentionChanges, directionHolds, rowOutcome, selectResults } from './reproduce/outcomes.js';
@@ -109,7 +109,15 @@ async function main(): Promise<number> {
 
     let figures: WrittenFigure[] = [];
     const fig = reports.find((r) => r.exp.id === FIGURE1.experiment);
-    if (fig) figures = writeFigures(store, fig.specFile, fig.spec, FIGURE1.panels, figuresDir);
+    if (fig) {
+      const panels = FIGURE1.panels.map((p): FigurePanel => {
+        if (p.run !== undefined) return { file: p.file, title: p.title, run: p.run, task: p.task };
+        const v = fig.run.verdicts.find((x) => x.compare === p.select!.compare && x.kind === p.select!.method);
+        if (!v?.selected) throw new Error(`figure ${p.file}: no selected configuration of ${p.select!.method} in ${p.select!.compare}`);
+        return { file: p.file, title: p.title, run: v.selected.runs[0]!, task: p.task };
+      });
+      figures = writeFigures(store, fig.specFile, fig.spec, panels, figuresDir);
+    }
 
     const cpu = cpus();
     const md = resultsMarkdown(

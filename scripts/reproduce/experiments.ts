@@ -139,7 +139,8 @@ export const FIGURE1 = {
   experiment: 'sort-descending',
   panels: [
     { file: 'figure1-pretrained.svg', title: 'Pretrained on ascending (probe, ascending output)', run: 'base', task: 'asc' },
-    { file: 'figure1-full.svg', title: 'Fully fine-tuned for descending', run: 'desc_methods/full/seed0', task: 'desc' },
-    { file: 'figure1-prefix.svg', title: 'Prefix-tuned for descending', run: 'desc_methods/prefix(length: 8)/seed0', task: 'desc' },
+    // Compare methods are drawn from the first seed of the configuration their verdict selected.
+    { file: 'figure1-full.svg', title: 'Fully fine-tuned for descending', select: { compare: 'desc_methods', method: 'full' }, task: 'desc' },
+    { file: 'figure1-prefix.svg', title: 'Prefix-tuned for descending', select: { compare: 'desc_methods', method: 'prefix' }, task: 'desc' },
   ],
 };

@@ -1,15 +1,11 @@
-// The `ptx` command line: dispatches to one module per subcommand.
+// The `ptx` command line: `--version`, help from the command table, and dispatch to one module per
+// subcommand (each parses its own flags against the table, so it can be called in-process by tests).
+import { version } from '../../package.json';
 import { runCheck } from './commands/check.js';
-
-const USAGE = `ptx — PTX Lab experiment specs
-
-Usage:
-  ptx check FILE... [--format text|json]   report diagnostics (exit 1 on errors)
-  ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--events]
-                                           train and evaluate what the spec declares
-  ptx report FILE -o report.html [--json]  every stored result as one standalone HTML file
-  ptx --help                               this text
-`;
+import { nearest } from './commands/flags.js';
+import { commandHelp, overview } from './commands/help.js';
+import { endQuietlyOnClosedPipes } from './commands/pipes.js';
+import { COMMANDS } from './commands/table.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -17,22 +13,50 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => runCheck,
   run: async () => (await import('./commands/run.js')).runRun,
   report: async () => (await import('./commands/report.js')).runReport,
+  export: async () => (await import('./commands/export.js')).runExport,
 };
+
+function unknownCommand(name: string): number {
+  const guess = nearest(name, COMMANDS.map((c) => c.name));
+  process.stderr.write(`ptx: unknown command '${name}'${guess ? ` (did you mean ${guess}?)` : ''}; ptx --help lists the commands\n`);
+  return 2;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE);
-    return name ? 0 : 2;
-  }
-  const load = commands[name];
-  if (!load) {
-    process.stderr.write(`ptx: unknown command '${name}' (try ptx --help)\n`);
+  if (name === undefined) {
+    process.stderr.write(overview());
     return 2;
   }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`ptx ${version}\n`);
+    return 0;
+  }
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(overview());
+    return 0;
+  }
+  if (name === 'help') {
+    if (rest.length > 1) {
+      process.stderr.write('ptx help: one command at a time\n');
+      return 2;
+    }
+    const cmd = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
+    if (rest[0] !== undefined && !cmd) return unknownCommand(rest[0]);
+    process.stdout.write(cmd ? commandHelp(cmd) : overview());
+    return 0;
+  }
+  if (name.startsWith('-')) {
+    const guess = nearest(name.replace(/^-+/, '').split('=')[0]!, ['help', 'version']);
+    process.stderr.write(`ptx: unknown option '${name}'${guess ? ` (did you mean --${guess}?)` : ''}; give a command first (ptx --help)\n`);
+    return 2;
+  }
+  const load = commands[name];
+  if (!load) return unknownCommand(name);
   return (await load())(rest);
 }
 
+endQuietlyOnClosedPipes();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

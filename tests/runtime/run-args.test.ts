@@ -6,16 +6,29 @@ import { formatSeconds, textTable } from '../../runtime/src/commands/run/format.
 import { resultTable } from '../../runtime/src/commands/run/table.js';
 
 test('run args: file, --only, --backend, flags; errors are one line', () => {
-  assert.deepEqual(parseRunArgs(['a.ptx', '--only', 'x', '--backend', 'wasm', '--events']), { file: 'a.ptx', only: 'x', backend: 'wasm', events: true, quiet: false, threads: 1 });
-  assert.deepEqual(parseRunArgs(['--backend=cpu', 'a.ptx', '--quiet']), { file: 'a.ptx', backend: 'cpu', events: false, quiet: true, threads: 1 });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--only', 'x', '--backend', 'wasm', '--events']), { file: 'a.ptx', only: 'x', backend: 'wasm', events: true, format: 'text', quiet: false, threads: 1 });
+  assert.deepEqual(parseRunArgs(['--backend=cpu', 'a.ptx', '--quiet', '--format=json']), { file: 'a.ptx', backend: 'cpu', events: false, format: 'json', quiet: true, threads: 1 });
+  assert.equal((parseRunArgs(['a.ptx', '-q']) as { quiet: boolean }).quiet, true);
   assert.equal((parseRunArgs(['a.ptx', '--threads', '2']) as { threads: number }).threads, 2);
   assert.deepEqual(parseRunArgs(['a.ptx', '--threads', '1.5']), { error: '--threads needs a whole number from 1 to 64' });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--threads', '']), { error: '--threads needs a whole number from 1 to 64' });
   assert.deepEqual(parseRunArgs(['a.ptx', '--backend', 'gpu']), { error: '--backend must be one of node, wasm, cpu' });
   assert.deepEqual(parseRunArgs([]), { error: 'no spec file given' });
   assert.deepEqual(parseRunArgs(['a.ptx', 'b.ptx']), { error: "one spec file at a time (got 'a.ptx' and 'b.ptx')" });
-  assert.deepEqual(parseRunArgs(['a.ptx', '--only']), { error: '--only needs a block name' });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--only']), { error: '--only needs a NAME' });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--only', '--quiet']), { error: '--only needs a NAME' }, 'a flag is not taken as the value');
   assert.deepEqual(parseRunArgs(['a.ptx', '--fast']), { error: "unknown option '--fast'" });
-  assert.equal(commandLine({ file: 'my spec.ptx', only: 'desc', backend: 'wasm', events: true, quiet: false, threads: 2 }), "ptx run 'my spec.ptx' --only desc --backend wasm --threads 2");
+  assert.deepEqual(parseRunArgs(['a.ptx', '--threds', '2']), { error: "unknown option '--threds' (did you mean --threads?)" });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--qiet']), { error: "unknown option '--qiet' (did you mean --quiet?)" });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--back', 'wasm']), { error: "unknown option '--back' (did you mean --backend?)" });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--only', 'x', '--only=y']), { error: '--only was given twice; give it once' });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--quiet', '--quiet']), { error: '--quiet was given twice; give it once' });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--events=yes']), { error: "--events takes no value (got 'yes')" });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--events', '--format', 'json']), { error: 'give --events or --format json, not both' });
+  assert.deepEqual(parseRunArgs(['--', '--odd.ptx']), { file: '--odd.ptx', events: false, format: 'text', quiet: false, threads: 1 }, '-- ends the flags');
+  assert.deepEqual(parseRunArgs(['--help']), { help: true });
+  assert.deepEqual(parseRunArgs(['a.ptx', '-h']), { help: true });
+  assert.equal(commandLine({ file: 'my spec.ptx', only: 'desc', backend: 'wasm', events: true, format: 'text', quiet: false, threads: 2 }), "ptx run 'my spec.ptx' --only desc --backend wasm --threads 2");
 });
 
 const job = { id: 'train:base', kind: 'train' as const, run: 'base', hash: 'h' };
@@ -40,12 +53,12 @@ test('events: JSON lines only, progress throttled but the last step always sent'
 
 test('human progress: redrawn in place on a TTY, plain lines otherwise', () => {
   let tty = '';
-  const r = new HumanReporter((t) => (tty += t), () => {}, { tty: true, quiet: false, columns: 200 });
+  const r = new HumanReporter((t) => (tty += t), { tty: true, quiet: false, columns: 200 });
   r.progress(job, { step: 5, steps: 10, loss: 0.5, stepsPerSecond: 2, etaSeconds: 2.5 });
   r.jobEnd(job, { status: 'done', seconds: 5, finalLoss: 0.25 });
   assert.match(tty, /^\r\x1b\[2K {2}base \[#{10}\.{10}\] step 5\/10 {2}loss 0\.5000 {2}2\.0 steps\/s {2}ETA 2\.5s\r\x1b\[2K {2}done in 5\.0s, final loss 0\.2500\n$/);
   let plain = '';
-  const p = new HumanReporter((t) => (plain += t), () => {}, { tty: false, quiet: false, plainEverySeconds: 3600 });
+  const p = new HumanReporter((t) => (plain += t), { tty: false, quiet: false, plainEverySeconds: 3600 });
   for (let s = 1; s <= 10; s++) p.progress(job, { step: s, steps: 10, loss: 0.5, stepsPerSecond: 2, etaSeconds: 1 });
   assert.ok(!plain.includes('\r'));
   assert.equal(plain.trim().split('\n').length, 1, 'only the final step within the period');

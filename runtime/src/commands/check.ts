@@ -3,6 +3,8 @@
 // unreadable files.
 import { readFileSync } from 'node:fs';
 import { analyse, type Diagnostic } from '../../../grammar/src/index.js';
+import { parseOrExplain } from './help.js';
+import { commandSpec } from './table.js';
 
 export interface FileDiagnostic extends Diagnostic {
   file: string;
@@ -18,39 +20,11 @@ export function diagnosticJson(file: string, d: Diagnostic): object {
   return { file, range: d.range, severity: d.severity, code: d.code, message: d.message };
 }
 
-const USAGE = 'usage: ptx check FILE... [--format text|json]';
-
 export async function runCheck(args: string[]): Promise<number> {
-  let format: 'text' | 'json' = 'text';
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--format') {
-      const f = args[++i];
-      if (f !== 'text' && f !== 'json') {
-        process.stderr.write(`ptx check: --format must be text or json\n${USAGE}\n`);
-        return 2;
-      }
-      format = f;
-    } else if (a.startsWith('--format=')) {
-      const f = a.slice('--format='.length);
-      if (f !== 'text' && f !== 'json') {
-        process.stderr.write(`ptx check: --format must be text or json\n${USAGE}\n`);
-        return 2;
-      }
-      format = f;
-    } else if (a === '--help' || a === '-h') {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    } else if (a.startsWith('-')) {
-      process.stderr.write(`ptx check: unknown option '${a}'\n${USAGE}\n`);
-      return 2;
-    } else files.push(a);
-  }
-  if (files.length === 0) {
-    process.stderr.write(`ptx check: no input files\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseOrExplain(commandSpec('check'), args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+  if (typeof parsed === 'number') return parsed;
+  const format = parsed.values.format as 'text' | 'json';
+  const files = parsed.operands;
   const texts: Array<[string, string]> = [];
   for (const f of files) {
     try {

@@ -10,8 +10,11 @@ import { collectReport } from '../report/collect.js';
 import { reportHtml } from '../report/html.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { RunStore } from '../store/run-store.js';
+import { parseOrExplain, usageLine } from './help.js';
+import { commandSpec } from './table.js';
 
-export const REPORT_USAGE = 'usage: ptx report FILE [-o OUT.html] [--json]';
+const REPORT_COMMAND = commandSpec('report');
+export const REPORT_USAGE = usageLine(REPORT_COMMAND);
 
 export interface ReportIo {
   stdout: (text: string) => void;
@@ -22,24 +25,11 @@ export interface ReportIo {
 const processIo = (): ReportIo => ({ stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env });
 
 export async function runReport(args: string[], io: ReportIo = processIo()): Promise<number> {
-  let file: string | undefined;
-  let out: string | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(REPORT_USAGE + '\n');
-      return 0;
-    } else if (a === '-o' || a === '--out') {
-      out = args[++i];
-      if (!out) return usage(io, `${a} needs a file name`);
-    } else if (a.startsWith('--out=')) out = a.slice('--out='.length);
-    else if (a === '--json') json = true;
-    else if (a.startsWith('-')) return usage(io, `unknown option '${a}'`);
-    else if (file !== undefined) return usage(io, `one spec file at a time (got '${file}' and '${a}')`);
-    else file = a;
-  }
-  if (!file) return usage(io, 'no spec file given');
+  const parsed = parseOrExplain(REPORT_COMMAND, args, io);
+  if (typeof parsed === 'number') return parsed;
+  const file = parsed.operands[0]!;
+  const out = parsed.values.out as string | undefined;
+  const json = parsed.values.json as boolean;
   if (json === (out !== undefined)) return usage(io, 'give either -o OUT.html or --json');
   let text: string;
   try {

@@ -1,6 +1,8 @@
-// `ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--threads N] [--events] [--quiet]`: analyse the spec (refusing
-// it on errors, with the same diagnostics as `ptx check`), pick the backend, plan the jobs, run what the
-// store does not already hold, and print a table of results.
+// `ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--threads N] [--format text|json] [--events] [--quiet]`:
+// analyse the spec (refusing it on errors, with the same diagnostics as `ptx check`), pick the backend,
+// plan the jobs, run what the store does not already hold, and print the results: a table, or with
+// --format json one document (results-json.ts). stdout carries only those results; diagnostics, the
+// backend line and progress go to stderr (with --events everything is a JSON line on stdout).
 // Exit status: 0 done, 1 spec errors / failed job / unavailable backend, 2 usage or unreadable file,
 // 130 (143 for SIGTERM) when stopped with a resumable snapshot.
 import { readFileSync } from 'node:fs';
@@ -11,10 +13,12 @@ import { buildPlan, PlanError } from '../plan/plan.js';
 import { acquireLock } from '../store/lock.js';
 import { RunStore } from '../store/run-store.js';
 import { diagnosticJson, formatDiagnostic } from './check.js';
-import { commandLine, parseRunArgs, RUN_USAGE } from './run/args.js';
+import { commandHelp } from './help.js';
+import { commandLine, parseRunArgs, RUN_COMMAND, RUN_USAGE } from './run/args.js';
 import { executePlan } from './run/execute.js';
 import { StopRequest } from './run/interrupt.js';
 import { EventReporter, HumanReporter, type Reporter } from './run/reporter.js';
+import { resultsJson, runJson } from './run/results-json.js';
 import { resultTable } from './run/table.js';
 import { verdictTable } from './run/verdict-table.js';
 import { collectReport } from '../report/collect.js';
@@ -23,6 +27,7 @@ import type { Spec } from '../../../grammar/src/spec.js';
 export interface RunIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr, where progress goes, is a terminal (progress redrawn in place). */
   tty: boolean;
   columns?: number;
   env: NodeJS.ProcessEnv;
@@ -32,25 +37,25 @@ function processIo(): RunIo {
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    tty: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns,
+    tty: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns,
     env: process.env,
   };
 }
 
 export async function runRun(args: string[], io: RunIo = processIo()): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(RUN_USAGE + '\n');
+  const parsed = parseRunArgs(args);
+  if ('help' in parsed) {
+    io.stdout(commandHelp(RUN_COMMAND));
     return 0;
   }
-  const parsed = parseRunArgs(args);
   if ('error' in parsed) {
     io.stderr(`ptx run: ${parsed.error}\n${RUN_USAGE}\n`);
     return 2;
   }
   const reporter: Reporter = parsed.events
     ? new EventReporter(io.stdout)
-    : new HumanReporter(io.stdout, io.stderr, { tty: io.tty, quiet: parsed.quiet, columns: io.columns });
+    : new HumanReporter(io.stderr, { tty: io.tty, quiet: parsed.quiet, columns: io.columns });
   const finish = (exitCode: number, s = { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false }) => {
     reporter.done({ exitCode, ...s });
     return exitCode;
@@ -72,7 +77,9 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
   if (parsed.events) {
     if (diagnostics.length) io.stdout(JSON.stringify({ event: 'diagnostics', diagnostics: diagnostics.map((d) => diagnosticJson(parsed.file, d)) }) + '\n');
   } else {
-    for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') io.stdout(formatDiagnostic(parsed.file, d) + '\n');
+    for (const d of diagnostics) {
+      if (d.severity === 'error' || (d.severity === 'warning' && !parsed.quiet)) io.stderr(formatDiagnostic(parsed.file, d) + '\n');
+    }
   }
   if (errors.length) {
     reporter.error(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${parsed.file}; nothing was trained`);
@@ -115,18 +122,24 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
     stop.uninstall();
     lock.release();
   }
-  const { rows, summary, stoppedAt } = result;
+  const { rows, runs, summary, stoppedAt } = result;
 
   const runCount = plan.jobs.filter((j) => j.kind === 'train').length;
   if (summary.trained === 0 && summary.failed === 0 && !summary.stopped) {
     reporter.notice(`nothing to train: ${runCount} run${runCount === 1 ? '' : 's'} up to date`);
   }
-  if (!parsed.events && rows.length) io.stdout('\n' + resultTable(rows));
   // Verdicts of the compare blocks this run covers, from the curves and evaluations now in the store.
   const compares = selectedCompares(spec, parsed.only);
   const verdicts = compares.size ? collectReport(store, { specName: parsed.file, spec }).verdicts.filter((v) => compares.has(v.compare)) : [];
-  if (parsed.events) for (const v of verdicts) io.stdout(JSON.stringify({ event: 'verdict', ...v }) + '\n');
-  else if (verdicts.length) io.stdout('\n' + verdictTable(verdicts));
+  if (parsed.format === 'json') {
+    const session = { backend: backend.name, skipped: backend.skipped, ...summary };
+    io.stdout(JSON.stringify(resultsJson(parsed.file, spec, session, runs.map(({ hash, info }) => runJson(hash, info)), rows)) + '\n');
+  } else if (parsed.events) {
+    for (const v of verdicts) io.stdout(JSON.stringify({ event: 'verdict', ...v }) + '\n');
+  } else {
+    if (rows.length) io.stdout(resultTable(rows));
+    if (verdicts.length) io.stdout('\n' + verdictTable(verdicts));
+  }
   if (summary.stopped) {
     const where = stoppedAt ? `${stoppedAt.run} stopped at step ${stoppedAt.step} of ${stoppedAt.steps}; its snapshot is saved. ` : '';
     reporter.notice(`${where}To resume, run: ${commandLine(parsed)}`);

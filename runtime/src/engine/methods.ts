@@ -26,7 +26,7 @@ export interface MethodPlan {
 }
 
 /** The weight matrix a LoRA target adapts, and for query/key/value which [d, d] row block of c_attn. */
-function loraWeightOf(target: LoraTarget, layer: number): { name: string; block: number | null } {
+export function loraWeightOf(target: LoraTarget, layer: number): { name: string; block: number | null } {
   const p = `transformer.h.${layer}.`;
   switch (target) {
     case 'query':

@@ -1,61 +1,40 @@
-// Command-line arguments of `ptx run`.
+// Command-line arguments of `ptx run`, parsed against its entry in the command table (commands/table.ts).
 import type { BackendName } from '../../engine/types.js';
+import { parseCommand } from '../flags.js';
+import { usageLine } from '../help.js';
+import { commandSpec } from '../table.js';
 
 export interface RunArgs {
   file: string;
   only?: string;
   backend?: BackendName;
   events: boolean;
+  /** `json`: one results document on stdout at the end (results-json.ts) instead of the table. */
+  format: 'text' | 'json';
   quiet: boolean;
   /** Data-parallel training threads (engine worker threads); part of each run's key. */
   threads: number;
 }
 
-export const RUN_USAGE = 'usage: ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--threads N] [--events] [--quiet]';
+export const RUN_COMMAND = commandSpec('run');
+export const RUN_USAGE = usageLine(RUN_COMMAND);
 
-const BACKENDS: readonly BackendName[] = ['node', 'wasm', 'cpu'];
-
-/** Parses the arguments, or returns the one-line reason they are wrong. */
-export function parseRunArgs(args: readonly string[]): RunArgs | { error: string } {
-  const out: Partial<RunArgs> & { events: boolean; quiet: boolean; threads: number } = { events: false, quiet: false, threads: 1 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string | undefined => inline ?? args[++i];
-    switch (flag) {
-      case '--only': {
-        const v = value();
-        if (!v) return { error: '--only needs a block name' };
-        out.only = v;
-        break;
-      }
-      case '--backend': {
-        const v = value();
-        if (!v || !BACKENDS.includes(v as BackendName)) return { error: `--backend must be one of ${BACKENDS.join(', ')}` };
-        out.backend = v as BackendName;
-        break;
-      }
-      case '--threads': {
-        const v = value();
-        const n = Number(v);
-        if (!v || !Number.isInteger(n) || n < 1 || n > 64) return { error: '--threads needs a whole number from 1 to 64' };
-        out.threads = n;
-        break;
-      }
-      case '--events':
-        out.events = true;
-        break;
-      case '--quiet':
-        out.quiet = true;
-        break;
-      default:
-        if (a.startsWith('-')) return { error: `unknown option '${a}'` };
-        if (out.file !== undefined) return { error: `one spec file at a time (got '${out.file}' and '${a}')` };
-        out.file = a;
-    }
-  }
-  if (out.file === undefined) return { error: 'no spec file given' };
-  return out as RunArgs;
+/** Parses the arguments (`help` when --help was given), or returns the one-line reason they are wrong. */
+export function parseRunArgs(args: readonly string[]): RunArgs | { help: true } | { error: string } {
+  const p = parseCommand(RUN_COMMAND, args);
+  if ('error' in p) return p;
+  if (p.help) return { help: true };
+  const v = p.values;
+  if (v.events && v.format === 'json') return { error: 'give --events or --format json, not both' };
+  return {
+    file: p.operands[0]!,
+    ...(v.only !== undefined ? { only: v.only as string } : {}),
+    ...(v.backend !== undefined ? { backend: v.backend as BackendName } : {}),
+    events: v.events as boolean,
+    format: v.format as 'text' | 'json',
+    quiet: v.quiet as boolean,
+    threads: v.threads as number,
+  };
 }
 
 /** The command line that repeats this run (printed after a stop, to resume). */

@@ -16,6 +16,8 @@ export const DEFAULT_SNAPSHOT_EVERY_MS = 5 * 60_000;
 
 export interface ExecuteResult {
   rows: ResultRow[];
+  /** Every run that finished (trained now or already in the store), in plan order, with its store hash. */
+  runs: Array<{ hash: string; info: RunInfo }>;
   summary: Omit<Summary, 'exitCode'>;
   /** Where a stop request interrupted training, if it did. */
   stoppedAt: { run: string; step: number; steps: number } | null;
@@ -52,6 +54,7 @@ export async function executePlan(
     live = next;
   };
   const rows: ResultRow[] = [];
+  const finished: ExecuteResult['runs'] = [];
   const summary = { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false };
   let stoppedAt: ExecuteResult['stoppedAt'] = null;
 
@@ -65,6 +68,7 @@ export async function executePlan(
     const st = store.runStatus(job.hash);
     if (st.state === 'complete') {
       runState.set(job.run, { ok: true, info: st.manifest.info });
+      finished.push({ hash: job.hash, info: st.manifest.info });
       summary.cached++;
       reporter.jobEnd(ref, { status: 'cached', seconds: 0, finalLoss: st.manifest.info.finalLoss });
       return;
@@ -89,6 +93,7 @@ export async function executePlan(
       }
       setLive({ hash: job.hash, trainer: out.trainer });
       runState.set(job.run, { ok: true, info: out.info });
+      finished.push({ hash: job.hash, info: out.info });
       summary.trained++;
       reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000, finalLoss: out.info.finalLoss, ...(out.earlyStop ? { earlyStop: out.earlyStop } : {}) });
     } catch (err) {
@@ -162,5 +167,5 @@ export async function executePlan(
   } finally {
     setLive(null);
   }
-  return { rows, summary, stoppedAt };
+  return { rows, runs: finished, summary, stoppedAt };
 }

@@ -1,6 +1,6 @@
-// Everything `ptx run` tells the user goes through a Reporter: human text (a progress line per job,
-// redrawn in place on a terminal, plain periodic lines otherwise) or, with --events, JSON lines on stdout
-// for the editor and nothing else there.
+// Everything `ptx run` tells the user goes through a Reporter: human text on stderr (a progress line per
+// job, redrawn in place on a terminal, plain periodic lines otherwise), so that stdout carries only the
+// results, or, with --events, JSON lines on stdout for the editor and nothing else there.
 import type { AttentionRecord, BackendInfo } from '../../engine/types.js';
 import type { StopReason, ValidationPoint } from '../../store/records.js';
 import { formatLoss, formatSeconds } from './format.js';
@@ -83,7 +83,10 @@ export function jobLabel(job: JobRef): string {
   return job.kind === 'train' ? job.run : `${job.run} on ${job.task}`;
 }
 
-/** Human output. On a TTY the current job's line is redrawn in place; otherwise a line every few seconds. */
+/**
+ * Human output, all of it for stderr (`write`). On a TTY the current job's line is redrawn in place;
+ * otherwise a line every few seconds. `quiet` leaves errors and notices only.
+ */
 export class HumanReporter implements Reporter {
   private lastDraw = 0;
   private live = false;
@@ -92,7 +95,6 @@ export class HumanReporter implements Reporter {
 
   constructor(
     private readonly out: Write,
-    private readonly err: Write,
     private readonly opts: { tty: boolean; quiet: boolean; columns?: number; plainEverySeconds?: number },
   ) {}
 
@@ -109,6 +111,7 @@ export class HumanReporter implements Reporter {
   }
 
   backend(info: BackendInfo): void {
+    if (this.opts.quiet) return; // the table's backend column still says it
     const skipped = info.skipped.length ? ` (skipped ${info.skipped.join('; ')})` : '';
     this.line(`backend: ${info.name}${skipped}`);
   }
@@ -192,7 +195,7 @@ export class HumanReporter implements Reporter {
 
   error(message: string, job?: JobRef): void {
     this.clearLive();
-    this.err(`ptx run: ${job ? `${jobLabel(job)}: ` : ''}${message}\n`);
+    this.out(`ptx run: ${job ? `${jobLabel(job)}: ` : ''}${message}\n`);
   }
 
   done(_s: Summary): void {

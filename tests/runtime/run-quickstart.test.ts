@@ -25,7 +25,7 @@ test('quickstart, shortened: table rows for every run and task; a verified store
 
   const r = await runCaptured([spec, '--backend', 'wasm']);
   assert.equal(r.code, 0, r.err);
-  const lines = r.out.slice(r.out.indexOf('\nrun ') + 1).trimEnd().split('\n');
+  const lines = r.out.trimEnd().split('\n'); // stdout is the table alone
   assert.match(lines[0]!, /^run +task +exact match +per-token +trainable params +time +backend +seed$/);
   const evaluate = [...analysis.spec.evaluates.values()][0]!;
   const store = RunStore.besideSpec(spec);

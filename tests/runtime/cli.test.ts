@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allFlags } from '../../runtime/src/commands/flags.js';
+import { usageLine } from '../../runtime/src/commands/help.js';
 import { COMMANDS } from '../../runtime/src/commands/table.js';
 import { RESULTS_FORMAT, type ResultsJson } from '../../runtime/src/commands/run/results-json.js';
 import { PTX_BIN, ptx, tinySpecDir } from './cli-process.js';
@@ -36,6 +37,9 @@ test('help: every command lists every flag of its table entry, two ways, on stdo
     assert.match(a.out, new RegExp(`^usage: ptx ${c.name} `));
     for (const f of allFlags(c)) assert.match(a.out, new RegExp(`^  (-\\w, )?--${f.name}\\b.*  \\S`, 'm'), `${c.name} --${f.name}`);
   }
+  // docs/cli.md opens with every command's usage line as the table makes it.
+  const doc = readFileSync('docs/cli.md', 'utf8');
+  for (const c of COMMANDS.filter((x) => x.name !== 'help')) assert.ok(doc.includes(`\n${usageLine(c).slice('usage: '.length)}\n`), `docs/cli.md lacks ${usageLine(c)}`);
   // The flags the old help left out.
   const run = ptx(['help', 'run']).out;
   assert.match(run, /^ {2}--threads N +data-parallel/m);

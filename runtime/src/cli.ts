@@ -3,9 +3,11 @@
 import { version } from '../../package.json';
 import { runCheck } from './commands/check.js';
 import { nearest } from './commands/flags.js';
-import { commandHelp, overview } from './commands/help.js';
+import { commandHelp, overview, parseOrExplain } from './commands/help.js';
 import { endQuietlyOnClosedPipes } from './commands/pipes.js';
-import { COMMANDS } from './commands/table.js';
+import { COMMANDS, commandSpec } from './commands/table.js';
+
+const stdio = { stdout: (t: string) => void process.stdout.write(t), stderr: (t: string) => void process.stderr.write(t) };
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -37,12 +39,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === 'help') {
-    if (rest.length > 1) {
-      process.stderr.write('ptx help: one command at a time\n');
-      return 2;
-    }
-    const cmd = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
-    if (rest[0] !== undefined && !cmd) return unknownCommand(rest[0]);
+    const parsed = parseOrExplain(commandSpec('help'), rest, stdio);
+    if (typeof parsed === 'number') return parsed;
+    const topic = parsed.operands[0];
+    const cmd = topic === undefined ? undefined : COMMANDS.find((c) => c.name === topic);
+    if (topic !== undefined && !cmd) return unknownCommand(topic);
     process.stdout.write(cmd ? commandHelp(cmd) : overview());
     return 0;
   }

@@ -5,7 +5,7 @@ import { runCheck } from './commands/check.js';
 import { nearest } from './commands/flags.js';
 import { commandHelp, overview, parseOrExplain } from './commands/help.js';
 import { endQuietlyOnClosedPipes } from './commands/pipes.js';
-import { COMMANDS, commandSpec } from './commands/table.js';
+import { COMMANDS, commandSpec } from './commands/command-table.js';
 
 const stdio = { stdout: (t: string) => void process.stdout.write(t), stderr: (t: string) => void process.stderr.write(t) };
 

@@ -8,7 +8,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allFlags } from '../../runtime/src/commands/flags.js';
 import { usageLine } from '../../runtime/src/commands/help.js';
-import { COMMANDS } from '../../runtime/src/commands/table.js';
+import { COMMANDS } from '../../runtime/src/commands/command-table.js';
 import { RESULTS_FORMAT, type ResultsJson } from '../../runtime/src/commands/run/results-json.js';
 import { PTX_BIN, ptx, tinySpecDir } from './cli-process.js';
 

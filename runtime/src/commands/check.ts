@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { analyse, type Diagnostic } from '../../../grammar/src/index.js';
 import { parseOrExplain } from './help.js';
-import { commandSpec } from './table.js';
+import { commandSpec } from './command-table.js';
 
 export interface FileDiagnostic extends Diagnostic {
   file: string;

@@ -18,7 +18,7 @@ import { specJson } from '../export/spec-json.js';
 import { runWeightFiles, safeFileName } from '../export/weights.js';
 import { parseOrExplain } from './help.js';
 import { resultsJson } from './run/results-json.js';
-import { commandSpec } from './table.js';
+import { commandSpec } from './command-table.js';
 
 export interface ExportIo {
   stdout: (text: string) => void;

@@ -1,4 +1,4 @@
-// Command-line flags as data: each command declares its flags in one table (commands/table.ts) and this
+// Command-line flags as data: each command declares its flags in one table (command-table.ts) and this
 // module parses arguments against it with Node's util.parseArgs (which does the tokenising: `--x=v`,
 // `--x v`, `-o v`, `--` ends the flags) and turns every mistake into one line: an unknown flag with the
 // nearest known one, a missing or malformed value, a single-valued flag given twice.

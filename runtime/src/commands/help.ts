@@ -1,6 +1,6 @@
 // Help text made from the command table, so it lists exactly the flags the parser accepts.
 import { allFlags, flagSyntax, parseCommand, type CommandSpec, type ParsedCommand } from './flags.js';
-import { COMMANDS } from './table.js';
+import { COMMANDS } from './command-table.js';
 
 /** `ptx run FILE [--only NAME] [--backend node|wasm|cpu] ...` */
 export function usageLine(cmd: CommandSpec): string {

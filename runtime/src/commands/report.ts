@@ -11,7 +11,7 @@ import { reportHtml } from '../report/html.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { RunStore } from '../store/run-store.js';
 import { parseOrExplain, usageLine } from './help.js';
-import { commandSpec } from './table.js';
+import { commandSpec } from './command-table.js';
 
 const REPORT_COMMAND = commandSpec('report');
 export const REPORT_USAGE = usageLine(REPORT_COMMAND);

@@ -1,8 +1,8 @@
-// Command-line arguments of `ptx run`, parsed against its entry in the command table (commands/table.ts).
+// Command-line arguments of `ptx run`, parsed against its entry in the command table (command-table.ts).
 import type { BackendName } from '../../engine/types.js';
 import { parseCommand } from '../flags.js';
 import { usageLine } from '../help.js';
-import { commandSpec } from '../table.js';
+import { commandSpec } from '../command-table.js';
 
 export interface RunArgs {
   file: string;

@@ -107,7 +107,10 @@ test('ptx export: weights load in PyTorch with the same logits; tables, results 
   const loraJson = results.runs.find((r) => r.name === loraName)!;
   assert.equal(Number(row[13]), loraJson.evaluations.find((e) => e.task === 'desc')!.exactMatch);
   assert.equal(row.length, csv[0]!.length);
-  assert.equal(parseCsv(readFileSync(join(out, 'compares.csv'), 'utf8')).length, 1 + 6);
+  const compares = parseCsv(readFileSync(join(out, 'compares.csv'), 'utf8'));
+  assert.equal(compares.length, 1 + 6);
+  const group = results.compares.find((g) => g.method === 'prefix(length: 2)' && g.task === 'asc')!;
+  assert.deepEqual(compares.find((r) => r[1] === group.method && r[2] === 'asc'), ['cmp', group.method, 'asc', '32', '0 1', ...[group.exactMatch.mean, group.exactMatch.std, group.perToken.mean, group.perToken.std].map(String)]);
 
   // spec.json against the JSON Schema in docs/ (ajv comes with the dev tools: @vscode/vsce).
   const Ajv = createRequire(import.meta.url)('ajv') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
@@ -172,12 +175,14 @@ test('ptx export: weights load in PyTorch with the same logits; tables, results 
     if (job.isLora) {
       // The merged file against our engine computing base + B·A·scale itself, and the adapter too.
       const mine = ourLogits(cfg, stored.snapshot.weights, { method: finetunes.get(job.name)!.method, adapter: stored.snapshot.adapter });
+      t.diagnostic(`${job.name}: largest logit difference ${maxDiff(ref.logits, mine).toExponential(2)} (merged), ${maxDiff(ref.adapterLogits!, mine).toExponential(2)} (base + adapter)`);
       assert.ok(maxDiff(ref.logits, mine) < 1e-4, `${job.name} merged: ${maxDiff(ref.logits, mine)}`);
       assert.ok(maxDiff(ref.adapterLogits!, mine) < 1e-4, `${job.name} adapter on base: ${maxDiff(ref.adapterLogits!, mine)}`);
       // The adapter changed the model (the check would pass vacuously if B stayed 0).
       assert.ok(maxDiff(mine, ourLogits(cfg, stored.snapshot.weights, null)) > 1e-3, `${job.name}: the adapter does something`);
     } else {
       const mine = ourLogits(cfg, stored.merged ?? stored.snapshot.weights, null);
+      t.diagnostic(`${job.name}: largest logit difference ${maxDiff(ref.logits, mine).toExponential(2)}`);
       assert.ok(maxDiff(ref.logits, mine) < 1e-4, `${job.name}: ${maxDiff(ref.logits, mine)}`);
     }
   });

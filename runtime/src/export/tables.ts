@@ -14,7 +14,8 @@ export function resultsCsv(r: ResultsJson): string {
 }
 
 export function comparesCsv(r: ResultsJson): string {
-  const header = ['compare', 'method', 'task', 'samples', 'seeds', 'exact_match_mean', 'exact_match_std', 'per_token_mean', 'per_token_std', 'runs'];
-  const rows = r.compares.map((g) => [g.compare, g.method, g.task, g.samples, g.seeds.join(' '), g.exactMatch.mean, g.exactMatch.std, g.perToken.mean, g.perToken.std, g.runs.join(' ')]);
+  // Seeds space-separated in one cell; the run names (which contain spaces) are in results.json.
+  const header = ['compare', 'method', 'task', 'samples', 'seeds', 'exact_match_mean', 'exact_match_std', 'per_token_mean', 'per_token_std'];
+  const rows = r.compares.map((g) => [g.compare, g.method, g.task, g.samples, g.seeds.join(' '), g.exactMatch.mean, g.exactMatch.std, g.perToken.mean, g.perToken.std]);
   return csv(header, rows);
 }

@@ -74,13 +74,20 @@ test('argument mistakes: one line on stderr, nothing on stdout, exit 2', () => {
   }
 });
 
-/** stdout of `ptx run` in text mode: the result table and nothing else. */
-function assertOnlyTable(out: string, rows: number): void {
-  const lines = out.trimEnd().split('\n');
+/** stdout of `ptx run` in text mode: the result table, then the compare block's verdicts, and nothing else. */
+function assertOnlyTables(out: string, rows: number): void {
+  const [results, verdicts, reasons, ...rest] = out.trimEnd().split('\n\n');
+  assert.deepEqual(rest, [], out);
+  const lines = results!.split('\n');
   assert.match(lines[0]!, /^run +task +exact match +per-token +trainable params +time +backend +seed$/);
   assert.match(lines[1]!, /^[- ]+$/);
   assert.equal(lines.length, 2 + rows, out);
   for (const l of lines.slice(2)) assert.match(l, /^\S.* +(asc|desc) +\d+\.\d% +\d+\.\d% +[\d,]+ +[\d.ms]+ +wasm +\d+$/);
+  const v = verdicts!.split('\n');
+  assert.match(v[0]!, /^compare +method +verdict +selected +test exact +seeds +grid$/);
+  assert.equal(v.length, 2 + 3, 'a verdict per method');
+  assert.equal(reasons!.split('\n').length, 3, 'a reason per verdict');
+  for (const r of reasons!.split('\n')) assert.match(r, /^cmp · .+: /);
 }
 
 test('ptx run: results on stdout; backend, warnings and progress on stderr; --quiet; --format json', { timeout: 120_000 }, () => {
@@ -89,7 +96,7 @@ test('ptx run: results on stdout; backend, warnings and progress on stderr; --qu
     // 7 runs (base + 3 methods × 2 seeds) × 2 tasks.
     const first = ptx(['run', spec, '--backend', 'wasm']);
     assert.equal(first.code, 0, first.err);
-    assertOnlyTable(first.out, 14);
+    assertOnlyTables(first.out, 14);
     assert.match(first.err, /^backend: wasm$/m);
     assert.match(first.err, /tiny\.ptx:\d+:\d+: warning novel-attention-pattern: /);
     assert.match(first.err, /^train cmp\/full\/seed0 \(15 steps/m);

@@ -67,7 +67,7 @@ export interface MeanStd {
 
 export interface CompareGroupJson {
   compare: string;
-  /** The method label of the group's runs (`<compare>/<method>/seed<n>`). */
+  /** The configuration's label (a method, or a grid point of a sweep); its runs are `<compare>/<method>/seed<n>`. */
   method: string;
   task: string;
   samples: number;
@@ -102,14 +102,11 @@ export function compareGroups(spec: Spec, runs: readonly RunJson[]): CompareGrou
   const byName = new Map(runs.map((r) => [r.name, r]));
   const out: CompareGroupJson[] = [];
   for (const c of spec.compares.values()) {
+    // One group per configuration (a method, or one grid point of a sweep), its runs one per seed.
     const methods = new Map<string, Array<{ run: RunJson; seed: number }>>();
-    for (const r of c.runs) {
-      const done = byName.get(r.name);
-      if (!done) continue;
-      // `<compare>/<method>/seed<n>`: the method label is what lies between the compare name and the seed.
-      const method = r.name.slice(c.name.length + 1, r.name.lastIndexOf('/seed'));
-      if (!methods.has(method)) methods.set(method, []);
-      methods.get(method)!.push({ run: done, seed: r.schedule.seed });
+    for (const point of c.groups.flatMap((g) => g.points)) {
+      const members = point.runs.flatMap((name, i) => (byName.has(name) ? [{ run: byName.get(name)!, seed: c.seeds[i]! }] : []));
+      if (members.length) methods.set(point.label, members);
     }
     for (const [method, members] of methods) {
       const cells = new Map<string, { task: string; samples: number; runs: string[]; seeds: number[]; exact: number[]; perToken: number[] }>();

@@ -22,7 +22,7 @@ test('run args: file, --only, --backend, flags; errors are one line', () => {
   assert.deepEqual(parseRunArgs(['a.ptx', '--qiet']), { error: "unknown option '--qiet' (did you mean --quiet?)" });
   assert.deepEqual(parseRunArgs(['a.ptx', '--back', 'wasm']), { error: "unknown option '--back' (did you mean --backend?)" });
   assert.deepEqual(parseRunArgs(['a.ptx', '--only', 'x', '--only=y']), { error: '--only was given twice; give it once' });
-  assert.deepEqual(parseRunArgs(['a.ptx', '--quiet', '--quiet']), { error: '--quiet was given twice; give it once' });
+  assert.deepEqual(parseRunArgs(['a.ptx', '--quiet', '-q']), { error: '-q/--quiet was given twice; give it once' });
   assert.deepEqual(parseRunArgs(['a.ptx', '--events=yes']), { error: "--events takes no value (got 'yes')" });
   assert.deepEqual(parseRunArgs(['a.ptx', '--events', '--format', 'json']), { error: 'give --events or --format json, not both' });
   assert.deepEqual(parseRunArgs(['--', '--odd.ptx']), { file: '--odd.ptx', events: false, format: 'text', quiet: false, threads: 1 }, '-- ends the flags');

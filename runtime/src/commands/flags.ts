@@ -90,13 +90,14 @@ export function flagSyntax(f: FlagSpec): string {
   return `${f.short ? `-${f.short}, ` : ''}--${f.name}${value}`;
 }
 
-function valueError(f: FlagSpec, raw: string | undefined): string | null {
-  if (f.kind === 'choice') return raw !== undefined && f.choices.includes(raw) ? null : `--${f.name} must be one of ${f.choices.join(', ')}`;
+/** Why a flag's value is wrong, naming the flag as the user typed it (`-o` or `--out`), or null. */
+function valueError(f: FlagSpec, raw: string | undefined, typed: string): string | null {
+  if (f.kind === 'choice') return raw !== undefined && f.choices.includes(raw) ? null : `${typed} must be one of ${f.choices.join(', ')}`;
   if (f.kind === 'integer') {
     const n = Number(raw);
-    return raw !== undefined && raw.trim() !== '' && Number.isInteger(n) && n >= f.min && n <= f.max ? null : `--${f.name} needs a whole number from ${f.min} to ${f.max}`;
+    return raw !== undefined && raw.trim() !== '' && Number.isInteger(n) && n >= f.min && n <= f.max ? null : `${typed} needs a whole number from ${f.min} to ${f.max}`;
   }
-  if (f.kind === 'string') return raw !== undefined && raw !== '' ? null : `--${f.name} needs ${/^[AEIOU]/.test(f.value) ? 'an' : 'a'} ${f.value}`;
+  if (f.kind === 'string') return raw !== undefined && raw !== '' ? null : `${typed} needs ${/^[AEIOU]/.test(f.value) ? 'an' : 'a'} ${f.value}`;
   return null;
 }
 
@@ -126,7 +127,7 @@ export function parseCommand(cmd: CommandSpec, args: readonly string[]): ParsedC
       const guess = nearest(t.name, flags.map((x) => x.name));
       return { error: `unknown option '${t.rawName}'${guess ? ` (did you mean --${guess}?)` : ''}` };
     }
-    if (seen.has(f.name)) return { error: `--${f.name} was given twice; give it once` };
+    if (seen.has(f.name)) return { error: `${f.short ? `-${f.short}/` : ''}--${f.name} was given twice; give it once` };
     seen.add(f.name);
     if (f.kind === 'boolean') {
       if (t.value !== undefined) return { error: `--${f.name} takes no value (got '${t.value}')` };
@@ -135,7 +136,7 @@ export function parseCommand(cmd: CommandSpec, args: readonly string[]): ParsedC
     }
     // `--only --quiet` would take the next flag as the value: say the value is missing instead.
     const raw = t.value !== undefined && !t.inlineValue && t.value.startsWith('-') && t.value.length > 1 ? undefined : t.value;
-    const why = valueError(f, raw);
+    const why = valueError(f, raw, t.rawName);
     if (why) return { error: why };
     values[f.name] = f.kind === 'integer' ? Number(raw) : raw;
   }

@@ -94,20 +94,20 @@ export class HumanReporter implements Reporter {
   private readonly lastValidation = new Map<string, number>();
 
   constructor(
-    private readonly out: Write,
+    private readonly write: Write,
     private readonly opts: { tty: boolean; quiet: boolean; columns?: number; plainEverySeconds?: number },
   ) {}
 
   private clearLive(): void {
     if (this.live) {
-      this.out('\r\x1b[2K');
+      this.write('\r\x1b[2K');
       this.live = false;
     }
   }
 
   private line(text: string): void {
     this.clearLive();
-    this.out(text + '\n');
+    this.write(text + '\n');
   }
 
   backend(info: BackendInfo): void {
@@ -158,7 +158,7 @@ export class HumanReporter implements Reporter {
       let text = this.progressText(job, p, true);
       const cols = this.opts.columns ?? 100;
       if (text.length > cols - 1) text = text.slice(0, cols - 1);
-      this.out(`\r\x1b[2K${text}`);
+      this.write(`\r\x1b[2K${text}`);
       this.live = true;
     } else {
       const every = (this.opts.plainEverySeconds ?? 10) * 1000;
@@ -195,7 +195,7 @@ export class HumanReporter implements Reporter {
 
   error(message: string, job?: JobRef): void {
     this.clearLive();
-    this.out(`ptx run: ${job ? `${jobLabel(job)}: ` : ''}${message}\n`);
+    this.write(`ptx run: ${job ? `${jobLabel(job)}: ` : ''}${message}\n`);
   }
 
   done(_s: Summary): void {

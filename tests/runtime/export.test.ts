@@ -130,6 +130,14 @@ test('ptx export: weights load in PyTorch with the same logits; tables, results 
   wrong.compares.cmp!.methods[1]!.rank = 'two';
   assert.equal(validate(wrong), false);
 
+  // --only: one block's runs (a compare block: its six runs), the spec whole.
+  const part = ptx(['export', spec, '-o', join(dir, 'part'), '--only', 'cmp']);
+  assert.equal(part.code, 0, part.err);
+  const partResults = JSON.parse(readFileSync(join(dir, 'part', 'results.json'), 'utf8')) as ResultsJson;
+  assert.deepEqual(partResults.runs.map((r) => r.name), results.runs.map((r) => r.name).filter((n) => n.startsWith('cmp/')));
+  assert.equal(part.out.trimEnd().split('\n').filter((f) => f.endsWith('.safetensors')).length, 6 + 4);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'part', 'spec.json'), 'utf8')), specDoc);
+
   // The weights in PyTorch.
   const index = JSON.parse(readFileSync(join(out, 'weights', 'index.json'), 'utf8')) as Array<{ run: string; hash: string; model: string; adapter: string | null; base: string | null }>;
   const fileOf = new Map(index.map((e) => [e.run, e]));

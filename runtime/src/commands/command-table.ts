@@ -56,7 +56,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     operandName: 'spec file',
     minOperands: 1,
     maxOperands: 1,
-    flags: [{ name: 'out', short: 'o', kind: 'string', value: 'DIR', required: true, help: 'the folder to write (created if missing)' }],
+    flags: [
+      { name: 'out', short: 'o', kind: 'string', value: 'DIR', required: true, help: 'the folder to write (created if missing)' },
+      { name: 'only', kind: 'string', value: 'NAME', help: 'only the runs of one block (pretrain, finetune, compare or evaluate)' },
+    ],
     notes: [
       'Writes DIR/spec.json, DIR/results.json, DIR/results.csv and DIR/weights/ (docs/cli.md).',
       'Exit status: 0 written, 1 spec errors or no stored runs, 2 usage error or unreadable spec.',

@@ -1,4 +1,5 @@
-// `ptx export FILE -o DIR`: what the store holds for the spec as it is now, in formats other tools read:
+// `ptx export FILE -o DIR [--only NAME]`: what the store holds for the spec as it is now (or for one of its
+// blocks), in formats other tools read:
 //   DIR/spec.json                  the resolved spec (docs/spec.schema.json)
 //   DIR/results.json               runs, accuracies per task, compare groups (the `ptx run --format json` shape)
 //   DIR/results.csv, compares.csv  the same tables as CSV
@@ -7,8 +8,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
-import type { MethodSpec } from '../../../grammar/src/spec.js';
-import { allFinetunes, buildPlan } from '../plan/plan.js';
+import type { MethodSpec, Spec } from '../../../grammar/src/spec.js';
+import { allFinetunes, buildPlan, expandRuns } from '../plan/plan.js';
 import { collectReport } from '../report/collect.js';
 import type { RunRecord } from '../report/data.js';
 import { writeFileAtomic } from '../store/atomic.js';
@@ -16,6 +17,7 @@ import { RunStore } from '../store/run-store.js';
 import { comparesCsv, resultsCsv } from '../export/tables.js';
 import { specJson } from '../export/spec-json.js';
 import { runWeightFiles, safeFileName } from '../export/weights.js';
+import { nearest } from './flags.js';
 import { parseOrExplain } from './help.js';
 import { resultsJson } from './run/results-json.js';
 import { commandSpec } from './command-table.js';
@@ -58,6 +60,12 @@ export async function runExport(args: string[], io: ExportIo = processIo()): Pro
     io.stderr(`ptx export: ${errors} error${errors === 1 ? '' : 's'} in ${file} (see ptx check ${file}); nothing was exported\n`);
     return 1;
   }
+  const only = parsed.values.only as string | undefined;
+  const selected = only === undefined ? null : runsOfBlock(spec, only);
+  if (selected && 'error' in selected) {
+    io.stderr(`ptx export: ${selected.error}\n`);
+    return 2;
+  }
   const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(file);
   const data = collectReport(store, { specName: file, spec });
 
@@ -67,14 +75,15 @@ export async function runExport(args: string[], io: ExportIo = processIo()): Pro
   const order = [...plan.runs.keys()];
   const latest = new Map<string, RunRecord>();
   for (const r of data.runs) {
-    if (!r.current) continue;
+    if (!r.current || (selected && !selected.runs.has(r.name))) continue;
     const older = latest.get(r.name);
     if (older) io.stderr(`ptx export: ${r.name} is stored for ${older.backend}×${older.threads} and ${r.backend}×${r.threads}; exporting the newer (${r.backend}×${r.threads})\n`);
     latest.set(r.name, r);
   }
   const runs = [...latest.values()].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   if (runs.length === 0) {
-    io.stderr(`ptx export: no finished runs of ${file} in ${store.root}; run ptx run ${file} first\n`);
+    const what = only === undefined ? file : `${only} in ${file}`;
+    io.stderr(`ptx export: no finished runs of ${what} in ${store.root}; run ptx run ${file}${only === undefined ? '' : ` --only ${only}`} first\n`);
     return 1;
   }
   const hashes = new Set(runs.map((r) => r.hash));
@@ -119,4 +128,16 @@ export async function runExport(args: string[], io: ExportIo = processIo()): Pro
   write('weights/index.json', JSON.stringify(index, null, 2) + '\n');
   io.stdout(written.map((w) => w + '\n').join(''));
   return 0;
+}
+
+/** The run names a block stands for, or why the name is not a block. */
+function runsOfBlock(spec: Spec, name: string): { runs: Set<string> } | { error: string } {
+  if (spec.pretrains.has(name) || spec.finetunes.has(name)) return { runs: new Set([name]) };
+  const c = spec.compares.get(name);
+  if (c) return { runs: new Set(c.runs.map((r) => r.name)) };
+  const e = spec.evaluates.get(name);
+  if (e) return { runs: new Set(expandRuns(spec, e.runs)) };
+  const blocks = [...spec.pretrains.keys(), ...spec.finetunes.keys(), ...spec.compares.keys(), ...spec.evaluates.keys()];
+  const guess = nearest(name, blocks);
+  return { error: `--only ${name}: no pretrain, finetune, compare or evaluate block of that name${guess ? ` (did you mean ${guess}?)` : ` (blocks: ${blocks.join(', ') || 'none'})`}` };
 }

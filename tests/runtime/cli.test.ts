@@ -137,6 +137,9 @@ test('ptx run: results on stdout; backend, warnings and progress on stderr; --qu
       assert.ok(Math.abs(g.exactMatch.mean - mean) < 1e-12);
       assert.ok(Math.abs(g.exactMatch.std - Math.abs(xs[0]! - xs[1]!) / Math.SQRT2) < 1e-12);
     }
+    // Verdicts: one per method item of the compare, each the one the text table printed.
+    assert.equal(doc.verdicts.length, 3);
+    for (const v of doc.verdicts) assert.ok(first.out.includes(`${v.compare} · ${v.method}: ${v.message}`), v.message);
     assert.doesNotMatch(json.err, /^[{[]/m, 'no JSON on stderr');
     assert.match(json.err, /warning novel-attention-pattern/);
   } finally {

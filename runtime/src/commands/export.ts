@@ -101,8 +101,9 @@ export async function runExport(args: string[], io: ExportIo = processIo()): Pro
     file,
     spec,
     null,
-    runs.map((r) => ({ name: r.name, kind: r.kind, method: r.method, seed: r.seed, backend: r.backend, threads: r.threads, trainableParameters: r.trainable, steps: r.steps, trainSeconds: r.elapsedMs / 1000, finalLoss: r.finalLoss, hash: r.hash })),
+    runs.map((r) => ({ name: r.name, kind: r.kind, method: r.method, seed: r.seed, backend: r.backend, threads: r.threads, trainableParameters: r.trainable, steps: r.steps, stoppedAt: r.stopped?.step ?? null, trainSeconds: r.elapsedMs / 1000, finalLoss: r.finalLoss, hash: r.hash })),
     evals,
+    data.verdicts.filter((v) => only === undefined || v.compare === only),
   );
   write('spec.json', JSON.stringify(specJson(spec), null, 2) + '\n');
   write('results.json', JSON.stringify(results, null, 2) + '\n');

@@ -133,7 +133,7 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
   const verdicts = compares.size ? collectReport(store, { specName: parsed.file, spec }).verdicts.filter((v) => compares.has(v.compare)) : [];
   if (parsed.format === 'json') {
     const session = { backend: backend.name, skipped: backend.skipped, ...summary };
-    io.stdout(JSON.stringify(resultsJson(parsed.file, spec, session, runs.map(({ hash, info }) => runJson(hash, info)), rows)) + '\n');
+    io.stdout(JSON.stringify(resultsJson(parsed.file, spec, session, runs.map(({ hash, info }) => runJson(hash, info)), rows, verdicts)) + '\n');
   } else if (parsed.events) {
     for (const v of verdicts) io.stdout(JSON.stringify({ event: 'verdict', ...v }) + '\n');
   } else {

@@ -3,6 +3,7 @@
 // (consumers ignore fields they do not know), a change of meaning bumps `format`.
 import type { Spec } from '../../../../grammar/src/spec.js';
 import type { BackendName } from '../../engine/types.js';
+import type { MethodVerdict } from '../../evidence/verdict.js';
 import type { RunInfo } from '../../store/records.js';
 
 export const RESULTS_FORMAT = 'ptx-results/1';
@@ -17,6 +18,11 @@ export interface ResultsJson {
   runs: RunJson[];
   /** Per compare block, method and evaluated task: mean ± std over the seeds that have a result. */
   compares: CompareGroupJson[];
+  /**
+   * Per method item of each compare block: its verdict from the curves of its whole grid, the configuration
+   * selected on validation with its test exact match over seeds, and every grid point (runtime/src/evidence/verdict.ts).
+   */
+  verdicts: MethodVerdict[];
 }
 
 export interface SessionJson {
@@ -40,6 +46,8 @@ export interface RunJson {
   threads: number;
   trainableParameters: number;
   steps: number;
+  /** The step early stopping ended the run at (finetunes), or null when it used its whole budget. */
+  stoppedAt: number | null;
   /** Training wall time in seconds, over all sessions of a resumed run. */
   trainSeconds: number;
   finalLoss: number | null;
@@ -139,6 +147,7 @@ export function resultsJson(
   session: SessionJson | null,
   runs: ReadonlyArray<Omit<RunJson, 'evaluations'>>,
   evaluations: readonly EvaluationSource[],
+  verdicts: readonly MethodVerdict[],
 ): ResultsJson {
   const out: RunJson[] = runs.map((r) => ({ ...r, evaluations: [] }));
   const byName = new Map(out.map((r) => [r.name, r]));
@@ -148,7 +157,7 @@ export function resultsJson(
     const ev: EvaluationJson = { task: e.task, samples: e.samples, exactMatch: e.exact, perToken: e.perToken };
     if (!run.evaluations.some((x) => x.task === ev.task && x.samples === ev.samples && x.exactMatch === ev.exactMatch && x.perToken === ev.perToken)) run.evaluations.push(ev);
   }
-  return { format: RESULTS_FORMAT, spec: file, session, runs: out, compares: compareGroups(spec, out) };
+  return { format: RESULTS_FORMAT, spec: file, session, runs: out, compares: compareGroups(spec, out), verdicts: [...verdicts] };
 }
 
 /** A run's entry (without evaluations) from its stored summary. */
@@ -162,6 +171,7 @@ export function runJson(hash: string, info: RunInfo): Omit<RunJson, 'evaluations
     threads: info.threads ?? 1,
     trainableParameters: info.trainable,
     steps: info.steps,
+    stoppedAt: info.stoppedAt ?? null,
     trainSeconds: info.elapsedMs / 1000,
     finalLoss: info.finalLoss,
     hash,

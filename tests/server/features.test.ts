@@ -134,6 +134,9 @@ describe('language server features', () => {
     await expectCompletion(c, `${BASE}finetune f from base on desc { method: prefix(length: 2, space: <|>) }`, { exactly: ['residual', 'kv'] });
     await expectCompletion(c, `${BASE}finetune f from base on desc { method: lora(targets: [query, <|>]) }`, { includes: ['key', 'mlp_out'] });
     await expectCompletion(c, `task t = sort(<|>)`, { includes: ['ascending', 'descending', 'order'] });
+    // Sweeps: a list given to a method argument holds that argument's values; for targets, lists of them.
+    await expectCompletion(c, `${BASE}compare k from base on desc { methods: [prefix(length: [2, 4], space: [residual, <|>])] }`, { exactly: ['residual', 'kv'] });
+    await expectCompletion(c, `${BASE}compare k from base on desc { methods: [lora(targets: [[query], [<|>]])] }`, { includes: ['key', 'mlp_out'] });
   });
 
   test('completion: nothing inside comments or numbers', async () => {

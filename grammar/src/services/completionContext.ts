@@ -129,8 +129,14 @@ export function completionSite(text: string, offset: number, ast: PtxFile, lines
         } else if (top.open === '{') item = listItem(top.keyType);
         else if (top.open === '(') {
           owner = top.param;
-          item = listItem(top.param?.type ?? null);
-        } else item = listItem(top.item);
+          // A list given to a method's non-list parameter is a sweep of its values (compare blocks).
+          const type = top.param?.type ?? null;
+          item = listItem(type) ?? (top.fn?.category === 'method' ? type : null);
+        } else {
+          owner = top.owner;
+          // A list inside the list of a list-typed method parameter is one value of a sweep (`targets: [[query, key], …]`).
+          item = listItem(top.item) ?? (top.owner?.type.kind === 'list' ? top.item : null);
+        }
         stack.push({ open: '[', item, owner });
         break;
       }

@@ -68,7 +68,7 @@ test('usage errors and unreadable files exit 2 with one clear line', () => {
     assert.equal(r.stdout, '');
     assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace: ${r.stderr}`);
   }
-  assert.match(ptx('check', join(dir, 'missing.ptx')).stderr, /cannot read .*missing\.ptx: no such file/);
+  assert.match(ptx('check', join(dir, 'missing.ptx')).stderr, /cannot read .*missing\.ptx: no such file or folder/);
 });
 
 test('ptx --help works after install', () => {

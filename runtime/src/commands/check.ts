@@ -1,10 +1,10 @@
 // `ptx check FILE... [--format text|json]`: the editor's diagnostics, printed the way a compiler does.
 // Exit status: 0 when no file has an error (warnings allowed), 1 when one has, 2 for usage errors or
 // unreadable files.
-import { readFileSync } from 'node:fs';
 import { analyse, type Diagnostic } from '../../../grammar/src/index.js';
 import { parseOrExplain } from './help.js';
 import { commandSpec } from './command-table.js';
+import { readSpecFile } from '../io/spec-file.js';
 
 export interface FileDiagnostic extends Diagnostic {
   file: string;
@@ -27,14 +27,12 @@ export async function runCheck(args: string[]): Promise<number> {
   const files = parsed.operands;
   const texts: Array<[string, string]> = [];
   for (const f of files) {
-    try {
-      texts.push([f, readFileSync(f, 'utf8')]);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-      process.stderr.write(`ptx check: cannot read ${f}: ${why}\n`);
+    const read = readSpecFile(f);
+    if (!read.ok) {
+      process.stderr.write(`ptx check: ${read.message}\n`);
       return 2;
     }
+    texts.push([f, read.text]);
   }
   let errors = 0;
   let warnings = 0;

@@ -2,9 +2,10 @@
 // (PTX_STORE, or .ptx/ beside the spec) as one standalone HTML file with the editor's results and
 // attention views, or as the views' JSON data on stdout (what the editor's panels load).
 // Exit status: 0 written, 1 nothing to report or the view bundle is missing, 2 usage or unreadable spec.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
+import { readSpecFile } from '../io/spec-file.js';
 import { loadViewAssets } from '../report/assets.js';
 import { collectReport } from '../report/collect.js';
 import { reportHtml } from '../report/html.js';
@@ -31,13 +32,12 @@ export async function runReport(args: string[], io: ReportIo = processIo()): Pro
   const out = parsed.values.out as string | undefined;
   const json = parsed.values.json as boolean;
   if (json === (out !== undefined)) return usage(io, 'give either -o OUT.html or --json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    io.stderr(`ptx report: cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
+  const read = readSpecFile(file);
+  if (!read.ok) {
+    io.stderr(`ptx report: ${read.message}\n`);
     return 2;
   }
+  const text = read.text;
   // The spec only marks which stored results it still names; a spec with errors still gets its store shown.
   const { spec, diagnostics } = analyse(text);
   const hasErrors = diagnostics.some((d) => d.severity === 'error');

@@ -5,10 +5,10 @@
 // backend line and progress go to stderr (with --events everything is a JSON line on stdout).
 // Exit status: 0 done, 1 spec errors / failed job / unavailable backend, 2 usage or unreadable file,
 // 130 (143 for SIGTERM) when stopped with a resumable snapshot.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
 import { initBackend } from '../engine/index.js';
+import { readSpecFile } from '../io/spec-file.js';
 import { buildPlan, PlanError } from '../plan/plan.js';
 import { acquireLock } from '../store/lock.js';
 import { RunStore } from '../store/run-store.js';
@@ -61,15 +61,12 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
     return exitCode;
   };
 
-  let text: string;
-  try {
-    text = readFileSync(parsed.file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    reporter.error(`cannot read ${parsed.file}: ${why}`);
+  const read = readSpecFile(parsed.file);
+  if (!read.ok) {
+    reporter.error(read.message);
     return finish(2);
   }
+  const text = read.text;
 
   // The same analysis and the same diagnostics as `ptx check`; errors mean nothing is trained.
   const { diagnostics, spec } = analyse(text);

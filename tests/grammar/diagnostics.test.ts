@@ -22,6 +22,13 @@ check('unexpected character', 'data d { length: 4 <|@|> }', [{ code: 'unexpected
 check('a missing colon is a syntax error at the next token', 'data d { length <|4|> }', [{ code: 'syntax-error', message: "expected ':'" }]);
 check('stray top-level text', '<|junk words|>\ndata d { length: 4 }', [{ code: 'stray-token', message: "'junk'" }]);
 check('missing name', '<|data|> { length: 4 }', [{ code: 'missing-name' }]);
+test('lists and calls nested deeper than 64 levels: the 65th bracket, with what it holds', () => {
+  const at = 'data d { length: 4  values: '.length + 64;
+  const text = `data d { length: 4  values: ${'['.repeat(64)}[[1]]${']'.repeat(64)} }`;
+  const deep = analyse(text).diagnostics.filter((d) => d.code === 'nesting-too-deep');
+  assert.deepEqual(deep.map((d) => d.range), [{ start: { line: 0, character: at }, end: { line: 0, character: at + '[[1]]'.length } }]);
+});
+seen.add('nesting-too-deep'); // range-checked above (the marker syntax cannot nest inside the brackets)
 
 // ---- names ----
 check('unknown model name with a suggestion', PREAMBLE + 'pretrain p { model: <|mm|>  data: digits  tasks: [asc] }', [{ code: 'unknown-name', message: "did you mean 'm'" }]);

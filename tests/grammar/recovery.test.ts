@@ -100,8 +100,32 @@ test('random bytes never throw', () => {
 test('deep nesting is an error, not a stack overflow', () => {
   const t = 'data d { values: ' + '['.repeat(100_000) + ' }';
   const a = analyse(t);
-  assert.ok(a.diagnostics.some((d) => d.severity === 'error'));
+  assert.ok(a.diagnostics.some((d) => d.code === 'nesting-too-deep'));
   assertLocated(t, a, 'nesting');
+});
+
+test('20,000 nested calls: one located nesting-too-deep error, and the rest of the file keeps its diagnostics', () => {
+  // [opening text, closing text, offset of the 65th bracket in the repeated text]
+  const cases: Array<[string, string, number]> = [['f(', ')', 64 * 2 + 1], ['f(a: ', ')', 64 * 5 + 1], ['[', ']', 64], ['f([', '])', 32 * 3 + 1]];
+  for (const [open, close, offset] of cases) {
+    const deep = `${open.repeat(20_000)}1${close.repeat(20_000)}`;
+    const t = `model m { layers: 1 }\ntask t = ${deep}\nmodel q { layrs: 2 }\n`;
+    const a = analyse(t);
+    assertLocated(t, a, `nested ${open}`);
+    const nesting = a.diagnostics.filter((d) => d.code === 'nesting-too-deep');
+    assert.equal(nesting.length, 1, `${open}: ${a.diagnostics.map((d) => d.code).join(', ')}`);
+    assert.deepEqual(nesting[0]!.range.start, { line: 1, character: 'task t = '.length + offset }, open);
+    const codes = a.diagnostics.map((d) => `${d.range.start.line}:${d.code}`);
+    assert.ok(codes.includes("0:missing-key"), `the block before is analysed: ${codes}`);
+    assert.ok(codes.includes('2:unknown-key'), `the block after is analysed: ${codes}`);
+    assert.ok(!codes.some((c) => c.endsWith('syntax-error') || c.endsWith('stray-token')), `no cascade: ${codes}`);
+  }
+  // Unclosed: the cut stops at the next block's brace, which is still read as that block's body.
+  const unclosed = `task t = ${'f('.repeat(20_000)}\nmodel q { layrs: 2 }\n`;
+  const u = analyse(unclosed);
+  assertLocated(unclosed, u, 'unclosed');
+  assert.equal(u.diagnostics.filter((d) => d.code === 'nesting-too-deep').length, 1);
+  assert.ok(u.ast.blocks.some((b) => b.kind === 'model' && b.body !== null), 'the model block after the cut keeps its body');
 });
 
 test('a 5 MB file analyses without throwing', () => {

@@ -30,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   'unexpected-character': { severity: 'error', summary: 'A character that no token of the language starts with.' },
   'syntax-error': { severity: 'error', summary: 'The text does not follow the grammar here.' },
   'stray-token': { severity: 'error', summary: 'Text at the top level that does not start a block.' },
+  'nesting-too-deep': { severity: 'error', summary: 'Lists and calls nested deeper than the parser reads (64 levels).' },
   'internal-error': { severity: 'error', summary: 'The parser or analysis failed unexpectedly (a bug; please report it).' },
   'unknown-name': { severity: 'error', summary: 'A reference to a name that no block declares.' },
   'wrong-kind': { severity: 'error', summary: 'A name refers to a block of the wrong kind (e.g. a task where a model is expected).' },

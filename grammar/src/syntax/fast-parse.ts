@@ -10,7 +10,7 @@
 // parsing (token objects, recovery bookkeeping, rule invocation), while a spec that is being checked,
 // run or benchmarked is nearly always well formed.
 import { Span, type Arg, type Block, type BlockKind, type Body, type CallValue, type Comment, type Entry, type Ident, type ListValue, type NumberValue, type Position, type PtxFile, type Range, type Value } from './ast.js';
-import { MAX_NESTING } from './parser.js';
+import { MAX_NESTING } from './nesting.js';
 
 // Token kinds. Keywords are words too (they may be keys), so every kind up to THEN is a word.
 const EOF = 0;
@@ -478,7 +478,7 @@ class FastParser {
       case NUMBER:
         return this.numberOrRange();
       case LSQUARE:
-        // Deeper than MAX_NESTING: chevrotain reports it (parser.ts).
+        // Deeper than MAX_NESTING: the chevrotain path reports it (nesting.ts).
         if (this.depth >= MAX_NESTING) throw GIVE_UP;
         return this.list();
       case IDENT:
@@ -524,6 +524,7 @@ class FastParser {
   private call(): Value {
     const name = this.ident(this.t++);
     if (this.kind[this.t] !== LPAREN) return { kind: 'call', name, args: null, argsRange: null, range: name.range };
+    if (this.depth >= MAX_NESTING) throw GIVE_UP; // as for lists
     const open = this.t++;
     this.depth++;
     const base = this.top;

@@ -8,10 +8,11 @@ import type { FileResult } from './parser.js';
 import { fastParse } from './fast-parse.js';
 import { getParser, realToken, tokenRange } from './parser.js';
 import { LineStarts } from './lines.js';
+import { limitNesting } from './nesting.js';
 import { ptxLexer, RCurly, UnterminatedComment } from './tokens.js';
 
 export interface SyntaxProblem {
-  code: 'unexpected-character' | 'syntax-error' | 'stray-token' | 'internal-error';
+  code: 'unexpected-character' | 'syntax-error' | 'stray-token' | 'nesting-too-deep' | 'internal-error';
   message: string;
   range: Range;
 }
@@ -151,13 +152,15 @@ export function parseWithChevrotain(text: string): ParseResult {
       problems.push({ code: 'syntax-error', message: "unterminated comment: '/*' has no closing '*/'", range: { start, end: { line: start.line, character: start.character + 2 } } });
     }
   }
+  const nesting = limitNesting(lexed.tokens, lines);
+  for (const cut of nesting.cuts) problems.push({ code: 'nesting-too-deep', message: cut.message, range: cut.range });
   const parser = getParser();
-  parser.load(lexed.tokens, lines);
+  parser.load(nesting.tokens, lines);
   parser.file();
   // Read the parser's partial results rather than the rule's return value: when recovery abandons the
   // top-level rule (an unfinished last block), the blocks before it must not vanish.
   const result: FileResult = parser.partial();
-  for (const e of parser.errors) problems.push({ code: 'syntax-error', message: messageFor(e), range: problemRange(e, lexed.tokens, lines) });
+  for (const e of parser.errors) problems.push({ code: 'syntax-error', message: messageFor(e), range: problemRange(e, nesting.tokens, lines) });
   const blocks = result.blocks;
 
   // Stray tokens at the top level: one problem per run of consecutive stray tokens (a block between two

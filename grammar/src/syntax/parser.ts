@@ -7,9 +7,6 @@ import type { Arg, Block, BlockKind, Body, CallValue, Entry, Ident, ListValue, N
 import type { LineStarts } from './lines.js';
 import * as T from './tokens.js';
 
-/** Lists and calls nest; beyond this depth the parser stops descending (a located error, not a stack overflow). */
-export const MAX_NESTING = 64;
-
 export function realToken(t: IToken | undefined): t is IToken {
   // Tokens inserted by recovery and the EOF token have no offset (NaN).
   return t !== undefined && t.startOffset >= 0 && t.isInsertedInRecovery !== true && t.tokenType !== undefined && t.tokenType.name !== 'EOF';
@@ -40,18 +37,12 @@ const KIND_OF: Record<string, BlockKind> = {
   Kw_evaluate: 'evaluate',
 };
 
-/** The chevrotain method that `OR` itself calls when no alternative applies (not in the public types). */
-interface ChevrotainInternals {
-  raiseNoAltException(occurrence: number, errMsgTypes: string | undefined): never;
-}
-
 export interface FileResult {
   blocks: Block[];
   strays: IToken[];
 }
 
 export class PtxParser extends EmbeddedActionsParser {
-  private depth = 0;
   /** Positions of the text being parsed (set by `load`). */
   private lines!: LineStarts;
 
@@ -296,12 +287,6 @@ export class PtxParser extends EmbeddedActionsParser {
   private readonly thenParts: Value[] = [];
   private readonly listItems: Value[] = [];
   private readonly callArgs: Arg[] = [];
-  private readonly incDepth = (): void => {
-    this.depth++;
-  };
-  private readonly decDepth = (): void => {
-    this.depth--;
-  };
 
   // primary ('then' primary)*
   public value = this.RULE('value', (): Value | null => {
@@ -360,9 +345,7 @@ export class PtxParser extends EmbeddedActionsParser {
   private readonly callParens = (): Arg[] => {
     const open = this.CONSUME(T.LParen);
     const mark = this.callArgs.length;
-    this.ACTION(this.incDepth);
     this.MANY_SEP(this.argList);
-    this.ACTION(this.decDepth);
     const close = this.CONSUME(T.RParen);
     const args = this.callArgs.splice(mark);
     if (this.RECORDING_PHASE) return args; // the grammar is recorded with placeholder values
@@ -384,28 +367,15 @@ export class PtxParser extends EmbeddedActionsParser {
     },
   };
 
-  // Too deep a list fails exactly as if the list alternative were gated off: the same NoViableAltException
-  // from this OR, at the same token, before anything is consumed. (A GATE here made chevrotain take its
-  // slow lookahead path and build an array of the gates on every value.)
-  private readonly primaryAlternatives = [
-    { ALT: this.numberOrRange },
-    {
-      ALT: (): Value | null => {
-        if (this.depth >= MAX_NESTING && !this.RECORDING_PHASE) (this as unknown as ChevrotainInternals).raiseNoAltException(0, undefined);
-        return this.SUBRULE(this.list);
-      },
-    },
-    { ALT: this.call },
-  ];
+  // Nesting is bounded before the parser runs (nesting.ts), so these rules can recurse freely.
+  private readonly primaryAlternatives = [{ ALT: this.numberOrRange }, { ALT: (): Value | null => this.SUBRULE(this.list) }, { ALT: this.call }];
 
   private primary = this.RULE('primary', (): Value | null => this.OR(this.primaryAlternatives));
 
   private list = this.RULE('list', (): ListValue | null => {
     const open = this.CONSUME(T.LSquare);
     const mark = this.listItems.length;
-    this.ACTION(this.incDepth);
     this.OPTION(this.listItemsWithCommas);
-    this.ACTION(this.decDepth);
     const close = this.CONSUME(T.RSquare);
     const items = this.listItems.splice(mark);
     if (!realToken(open) || this.RECORDING_PHASE) return null;
@@ -457,7 +427,6 @@ export class PtxParser extends EmbeddedActionsParser {
 
   /** Load a token vector for a new parse; chevrotain parsers are reused across inputs. */
   public load(tokens: IToken[], lines: LineStarts): void {
-    this.depth = 0;
     this.thenParts.length = 0;
     this.listItems.length = 0;
     this.callArgs.length = 0;

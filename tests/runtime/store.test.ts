@@ -187,22 +187,57 @@ test('resume: saved atomically, newest valid one wins, corrupt ones are reported
   assert.deepEqual(store.loadRun(h).snapshot.weights['transformer.wte.weight']!.data, Float32Array.from([1, 2, 3, 4, 5, 6]));
 });
 
-test('lock: one holder at a time; a lock left by a dead process is taken over', async (t) => {
+test('lock: one holder at a time, its owner inside; released only by its owner; stale locks and abandoned claims are taken over', async (t) => {
   const { acquireLock } = await import('../../runtime/src/store/lock.js');
+  const { StoreError } = await import('../../runtime/src/store/store-error.js');
   const { spawnSync } = await import('node:child_process');
-  const path = join(tempDir(t), '.ptx', 'lock');
+  const dir = join(tempDir(t), '.ptx');
+  const path = join(dir, 'lock');
   const a = acquireLock(path);
   assert.ok(a.ok);
-  assert.equal(readFileSync(path, 'utf8'), String(process.pid));
+  const owner = JSON.parse(readFileSync(path, 'utf8'));
+  assert.equal(owner.pid, process.pid);
+  assert.match(owner.token, /^[0-9a-f]{24}$/);
+  assert.deepEqual(readdirSync(dir), ['lock'], 'no temporary file is left beside the lock');
+  const again = acquireLock(path);
+  assert.ok(!again.ok && again.holder?.token === owner.token, 'a second taker in the same process is refused too');
   a.release();
   assert.equal(existsSync(path), false);
 
-  writeFileSync(path, String(process.ppid)); // a live process holds it
-  assert.deepEqual(acquireLock(path), { ok: false, pid: process.ppid });
+  // Release only by the owner: a lock that is no longer ours stays.
+  const c = acquireLock(path);
+  assert.ok(c.ok);
+  const someoneElse = JSON.stringify({ pid: process.ppid, host: owner.host, started: null, token: 'f'.repeat(24), since: '' });
+  writeFileSync(path, someoneElse);
+  c.release();
+  assert.equal(readFileSync(path, 'utf8'), someoneElse, 'release left the other owner in place');
+  const held = acquireLock(path);
+  assert.ok(!held.ok && held.holder?.pid === process.ppid, 'held by the live parent');
 
+  // Stale: the old plain-pid format and the JSON one, of a process that has exited.
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  writeFileSync(path, dead.stdout);
-  const b = acquireLock(path);
-  assert.ok(b.ok, 'stale lock taken over');
-  if (b.ok) b.release();
+  for (const text of [dead.stdout, JSON.stringify({ pid: Number(dead.stdout), host: owner.host, started: '1', token: 'd'.repeat(24), since: '' })]) {
+    writeFileSync(path, text);
+    const b = acquireLock(path);
+    assert.ok(b.ok, `stale lock ${text} taken over`);
+    b.release();
+  }
+  // A live pid with another start time is a reused pid: stale.
+  writeFileSync(path, JSON.stringify({ pid: process.ppid, host: owner.host, started: 'not-its-start', token: 'e'.repeat(24), since: '' }));
+  const reused = acquireLock(path);
+  assert.ok(reused.ok, 'a reused pid does not keep the lock');
+  reused.release();
+
+  // A breaker that died holding its claim: the claim is broken in turn, then the stale lock.
+  const staleToken = 'a'.repeat(24);
+  writeFileSync(path, JSON.stringify({ pid: Number(dead.stdout), host: owner.host, started: null, token: staleToken, since: '' }));
+  writeFileSync(`${path}.break-${staleToken}`, JSON.stringify({ pid: Number(dead.stdout), host: owner.host, started: null, token: 'b'.repeat(24), since: '' }));
+  const d = acquireLock(path);
+  assert.ok(d.ok, 'taken over past an abandoned claim');
+  d.release();
+  assert.deepEqual(readdirSync(dir), [], 'claims are cleaned up');
+
+  // A folder where the lock should be: one line naming it.
+  mkdirSync(path);
+  assert.throws(() => acquireLock(path), (err: unknown) => err instanceof StoreError && err.message === `cannot read the lock ${path}: it is a folder, not a file`);
 });

@@ -1,7 +1,8 @@
 // `ptx report FILE [-o report.html] [--json]`: every complete run and evaluation in the spec's store
 // (PTX_STORE, or .ptx/ beside the spec) as one standalone HTML file with the editor's results and
 // attention views, or as the views' JSON data on stdout (what the editor's panels load).
-// Exit status: 0 written, 1 nothing to report or the view bundle is missing, 2 usage or unreadable spec.
+// Exit status: 0 written, 1 nothing to report, the view bundle is missing or the output cannot be written,
+// 2 usage or unreadable spec.
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
@@ -13,6 +14,7 @@ import { writeFileAtomic } from '../store/atomic.js';
 import { RunStore } from '../store/run-store.js';
 import { parseOrExplain, usageLine } from './help.js';
 import { commandSpec } from './command-table.js';
+import { onPath, StoreError } from '../store/store-error.js';
 
 const REPORT_COMMAND = commandSpec('report');
 export const REPORT_USAGE = usageLine(REPORT_COMMAND);
@@ -42,7 +44,11 @@ export async function runReport(args: string[], io: ReportIo = processIo()): Pro
   const { spec, diagnostics } = analyse(text);
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(file);
-  const data = collectReport(store, { specName: basename(file), spec: hasErrors ? null : spec });
+  const data = collectReport(store, {
+    specName: basename(file),
+    spec: hasErrors ? null : spec,
+    onSkip: (path, reason) => io.stderr(`ptx report: left out ${path}: ${reason} (the next ptx run moves it to the quarantine and redoes it)\n`),
+  });
   if (json) {
     io.stdout(JSON.stringify(data) + '\n');
     return 0;
@@ -59,8 +65,14 @@ export async function runReport(args: string[], io: ReportIo = processIo()): Pro
     return 1;
   }
   const target = resolve(out!);
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileAtomic(target, Buffer.from(reportHtml(data, assets), 'utf8'));
+  try {
+    onPath(dirname(target), 'create the folder', () => mkdirSync(dirname(target), { recursive: true }));
+    writeFileAtomic(target, Buffer.from(reportHtml(data, assets), 'utf8'));
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    io.stderr(`ptx report: ${err.message}\n`);
+    return 1;
+  }
   const withAttention = new Set(data.evals.filter((e) => e.attention).map((e) => e.runHash)).size;
   io.stdout(`wrote ${out}: ${data.runs.length} run${data.runs.length === 1 ? '' : 's'}, ${data.evals.length} evaluation${data.evals.length === 1 ? '' : 's'}, attention for ${withAttention} run${withAttention === 1 ? '' : 's'}\n`);
   return 0;

@@ -3,21 +3,23 @@
 // plan the jobs, run what the store does not already hold, and print the results: a table, or with
 // --format json one document (results-json.ts). stdout carries only those results; diagnostics, the
 // backend line and progress go to stderr (with --events everything is a JSON line on stdout).
-// Exit status: 0 done, 1 spec errors / failed job / unavailable backend, 2 usage or unreadable file,
-// 130 (143 for SIGTERM) when stopped with a resumable snapshot.
+// Exit status: 0 done, 1 spec errors / failed job / unavailable backend / busy or unusable store, 2 usage
+// or unreadable file, 130 (143 for SIGTERM) when stopped with a resumable snapshot or quit while stopping.
 import { join, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
 import { initBackend } from '../engine/index.js';
+import type { BackendInfo } from '../engine/types.js';
 import { readSpecFile } from '../io/spec-file.js';
-import { buildPlan, PlanError } from '../plan/plan.js';
-import { acquireLock } from '../store/lock.js';
+import { buildPlan, PlanError, type Plan } from '../plan/plan.js';
+import { acquireLock, describeHolder, lockHolder, type LockOwner } from '../store/lock.js';
+import { StoreError } from '../store/store-error.js';
 import { RunStore } from '../store/run-store.js';
 import { diagnosticJson, formatDiagnostic } from './check.js';
 import { commandHelp } from './help.js';
-import { commandLine, parseRunArgs, RUN_COMMAND, RUN_USAGE } from './run/args.js';
+import { commandLine, parseRunArgs, RUN_COMMAND, RUN_USAGE, type RunArgs } from './run/args.js';
 import { executePlan } from './run/execute.js';
 import { StopRequest } from './run/interrupt.js';
-import { EventReporter, HumanReporter, type Reporter } from './run/reporter.js';
+import { EventReporter, HumanReporter, type Reporter, type Summary } from './run/reporter.js';
 import { resultsJson, runJson } from './run/results-json.js';
 import { resultTable } from './run/table.js';
 import { verdictTable } from './run/verdict-table.js';
@@ -83,6 +85,13 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
     return finish(1);
   }
 
+  // A busy store is refused before the backend loads (a peek: nothing is created, so a spec or plan
+  // error leaves no .ptx behind); the lock itself is taken once the plan is known.
+  const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(parsed.file);
+  const lockPath = join(store.root, 'lock');
+  const busy = lockHolder(lockPath);
+  if (busy) return finish(refuseBusy(reporter, store, busy));
+
   let backend;
   try {
     backend = await initBackend(parsed.backend);
@@ -100,15 +109,63 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
     reporter.error(err.message);
     return finish(parsed.only !== undefined ? 2 : 1);
   }
-  const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(parsed.file);
-
-  const lock = acquireLock(join(store.root, 'lock'));
-  if (!lock.ok) {
-    reporter.error(`another ptx run (pid ${lock.pid}) is using ${store.root}; wait for it to finish or stop it`);
+  let lock;
+  try {
+    lock = acquireLock(lockPath);
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    reporter.error(err.message);
     return finish(1);
   }
+  if (!lock.ok) return finish(refuseBusy(reporter, store, lock.holder));
   const stop = new StopRequest();
-  stop.install(() => reporter.info('stopping at the next step boundary (Ctrl-C again to quit at once)'));
+  const onForcedExit = forcedExitHandler(reporter, commandLine(parsed), stop, lock.release);
+  try {
+    return await runLocked(parsed, spec, plan, backend, store, reporter, io, finish, stop, onForcedExit);
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    reporter.error(err.message);
+    return finish(1);
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * What a stop that cannot wait for a step boundary does before the process exits from inside the signal
+ * handler: say why and how to resume, end the event stream, free the store.
+ */
+export function forcedExitHandler(reporter: Reporter, resumeCommand: string, stop: StopRequest, releaseLock: () => void): (why: string) => void {
+  return (why) => {
+    reporter.error(`${why}: quitting now without waiting for the step; snapshots saved so far are kept. To resume, run: ${resumeCommand}`);
+    reporter.done({ exitCode: stop.exitCode, trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: true });
+    releaseLock();
+  };
+}
+
+function refuseBusy(reporter: Reporter, store: RunStore, holder: LockOwner | null): number {
+  reporter.error(`${store.root} is in use by ${describeHolder(holder)}; wait for it to finish or stop it`);
+  return 1;
+}
+
+async function runLocked(
+  parsed: RunArgs,
+  spec: Spec,
+  plan: Plan,
+  backend: BackendInfo,
+  store: RunStore,
+  reporter: Reporter,
+  io: RunIo,
+  finish: (exitCode: number, s?: Omit<Summary, 'exitCode'>) => number,
+  stop: StopRequest,
+  onForcedExit: (why: string) => void,
+): Promise<number> {
+  const graceMs = Number(io.env.PTX_STOP_GRACE) * 1000;
+  stop.install(() => reporter.info('stopping at the next step boundary (Ctrl-C again to quit at once)'), {
+    onForcedExit,
+    // PTX_STOP_GRACE (seconds) overrides how long the step in progress may take to finish.
+    ...(io.env.PTX_STOP_GRACE && Number.isFinite(graceMs) && graceMs >= 0 ? { graceMs } : {}),
+  });
   let result;
   try {
     // PTX_SNAPSHOT_EVERY (seconds) overrides how often a running job saves a resumable snapshot.
@@ -117,7 +174,6 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
     result = await executePlan(plan, { store, reporter, stop, backend: backend.name, ...(snapshotEveryMs !== undefined ? { snapshotEveryMs } : {}) });
   } finally {
     stop.uninstall();
-    lock.release();
   }
   const { rows, runs, summary, stoppedAt } = result;
 

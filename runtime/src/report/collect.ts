@@ -84,18 +84,37 @@ function currentHashes(spec: Spec | null, combos: Iterable<string>): Set<string>
   return out;
 }
 
-export function collectReport(store: RunStore, opts: { specName: string; spec: Spec | null; now?: Date }): ReportData {
+/**
+ * `onSkip` hears of every entry left out because it does not verify (a stopped run, which has no manifest
+ * yet, is not one of them). The report only reads: it moves nothing, since a `ptx run` may be writing.
+ */
+export function collectReport(
+  store: RunStore,
+  opts: { specName: string; spec: Spec | null; now?: Date; onSkip?: (path: string, reason: string) => void },
+): ReportData {
+  const skip = opts.onSkip ?? (() => {});
   const runsDir = join(store.root, 'runs');
   const keys = new Map<string, RunKey>();
   const loaded: Array<{ hash: string; info: RunInfo; written: string; metrics: RunMetrics }> = [];
   for (const hash of list(runsDir)) {
     const st = verifyEntry<RunInfo>(store.runDir(hash));
+    if (st.state === 'invalid') skip(store.runDir(hash), st.reason);
     if (st.state !== 'complete') continue;
-    keys.set(hash, (st.manifest.key ?? {}) as RunKey);
     // verifyEntry has just checked every file against the manifest; of them only the loss curve is read
     // (checkpoints can be large and the views do not need them).
-    if (!st.manifest.files['metrics.json']) continue;
-    const metrics = JSON.parse(readFileSync(join(store.runDir(hash), 'metrics.json'), 'utf8')) as RunMetrics;
+    if (!st.manifest.files['metrics.json']) {
+      skip(store.runDir(hash), 'the entry has no metrics.json');
+      continue;
+    }
+    let metrics: RunMetrics;
+    try {
+      metrics = JSON.parse(readFileSync(join(store.runDir(hash), 'metrics.json'), 'utf8')) as RunMetrics;
+      if (!Array.isArray(metrics.losses)) throw new Error('metrics.json has no loss curve');
+    } catch (err) {
+      skip(store.runDir(hash), err instanceof Error ? err.message : String(err));
+      continue;
+    }
+    keys.set(hash, (st.manifest.key ?? {}) as RunKey);
     loaded.push({ hash, info: st.manifest.info, written: st.manifest.written, metrics });
   }
   const layoutOf = (hash: string, depth = 0): RunLayout | null => {
@@ -143,8 +162,15 @@ export function collectReport(store: RunStore, opts: { specName: string; spec: S
     const evalsDir = join(store.runDir(run.hash), 'evals');
     for (const hash of list(evalsDir)) {
       const st = verifyEntry<EvalInfo>(store.evalDir(run.hash, hash));
+      if (st.state === 'invalid') skip(store.evalDir(run.hash, hash), st.reason);
       if (st.state !== 'complete') continue;
-      const ev = store.loadEval(run.hash, hash);
+      let ev;
+      try {
+        ev = store.loadEval(run.hash, hash);
+      } catch (err) {
+        skip(store.evalDir(run.hash, hash), err instanceof Error ? err.message : String(err));
+        continue;
+      }
       const key = (st.manifest.key ?? {}) as EvalKey;
       evals.push({
         hash,

@@ -4,15 +4,22 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { StoreError } from './store-error.js';
 
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
+/** Writes `data` to `path` atomically; a file-system failure is a StoreError naming `path`. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = tempPathFor(path);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const fd = openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw new StoreError(path, 'write', err);
+  }
   try {
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
@@ -20,13 +27,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
-    throw err;
+    throw new StoreError(path, 'write', err);
   }
   closeSync(fd);
   try {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw new StoreError(path, 'write', err);
   }
 }

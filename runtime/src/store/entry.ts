@@ -3,11 +3,15 @@
 // when the manifest parses, its checksum holds, and every listed file has the listed size and hash.
 // A crash before the manifest leaves no manifest (not complete); a truncated or flipped byte anywhere
 // fails a checksum (not complete, with the reason). Starting to write an entry deletes its old manifest
-// first, so a half-rewritten entry can never pass for a finished one.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+// first, so a half-rewritten entry can never pass for a finished one. Whatever is on disk, checking an
+// entry never throws: a folder where a file should be, an unreadable file or a manifest listing paths
+// outside the entry are reasons like any checksum mismatch.
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsReason } from '../io/fs-reason.js';
 import { writeFileAtomic } from './atomic.js';
 import { canonicalJson, sha256 } from './canonical.js';
+import { onPath } from './store-error.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -37,8 +41,8 @@ export class EntryWriter {
   private readonly files: Record<string, ManifestFile> = {};
 
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
-    rmSync(join(dir, MANIFEST), { force: true });
+    onPath(dir, 'create the folder', () => mkdirSync(dir, { recursive: true }));
+    onPath(join(dir, MANIFEST), 'remove', () => rmSync(join(dir, MANIFEST), { force: true }));
   }
 
   write(name: string, data: string | Uint8Array): void {
@@ -61,18 +65,61 @@ export class EntryWriter {
   }
 }
 
+/** What is at `path`: nothing, a folder, a file, or something else (a reason). */
+function kindAt(path: string): 'none' | 'folder' | 'file' | { reason: string } {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return 'folder';
+    if (st.isFile()) return 'file';
+    return { reason: 'is neither a file nor a folder' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'none';
+    return { reason: `cannot be examined: ${fsReason(err)}` };
+  }
+}
+
+function readBytes(path: string): Buffer | { reason: string } {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    return { reason: `cannot be read: ${fsReason(err)}` };
+  }
+}
+
+/** A name the manifest may list: a plain file name inside the entry (no folders, no '..'). */
+function plainName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && name !== MANIFEST && !/[/\\\0]/.test(name);
+}
+
 function readManifest<Info>(dir: string): EntryStatus<Info> {
+  const at = kindAt(dir);
+  if (at === 'none') return { state: 'missing' };
+  if (at === 'file') return { state: 'invalid', reason: 'the entry is a file, not a folder' };
+  if (at !== 'folder') return { state: 'invalid', reason: `the entry ${at.reason}` };
   const path = join(dir, MANIFEST);
-  if (!existsSync(path)) return { state: 'missing' };
+  const kind = kindAt(path);
+  if (kind === 'none') return { state: 'missing' };
+  if (kind === 'folder') return { state: 'invalid', reason: 'manifest.json is a folder, not a file' };
+  if (kind !== 'file') return { state: 'invalid', reason: `manifest.json ${kind.reason}` };
+  const bytes = readBytes(path);
+  if ('reason' in bytes) return { state: 'invalid', reason: `manifest.json ${bytes.reason}` };
   let m: Manifest<Info>;
   try {
-    m = JSON.parse(readFileSync(path, 'utf8')) as Manifest<Info>;
+    m = JSON.parse(bytes.toString('utf8')) as Manifest<Info>;
   } catch {
     return { state: 'invalid', reason: 'manifest.json is not valid JSON' };
   }
   if (typeof m !== 'object' || m === null || m.format !== 'ptx-entry/1' || typeof m.files !== 'object' || m.files === null) {
     return { state: 'invalid', reason: 'manifest.json has an unknown format' };
   }
+  for (const [name, f] of Object.entries(m.files)) {
+    if (!plainName(name)) return { state: 'invalid', reason: `manifest.json lists ${JSON.stringify(name)}, which is not a file name in the entry` };
+    if (typeof f !== 'object' || f === null || typeof f.sha256 !== 'string' || !Number.isInteger(f.bytes)) {
+      return { state: 'invalid', reason: `manifest.json has no size and checksum for ${name}` };
+    }
+  }
+  if (typeof m.info !== 'object' || m.info === null) return { state: 'invalid', reason: 'manifest.json has no summary (info)' };
   const { checksum, ...body } = m;
   let expected: string;
   try {
@@ -86,8 +133,12 @@ function readManifest<Info>(dir: string): EntryStatus<Info> {
 
 function checkFile(dir: string, name: string, f: ManifestFile): { data: Buffer } | { reason: string } {
   const path = join(dir, name);
-  if (!existsSync(path)) return { reason: `${name} is missing` };
-  const data = readFileSync(path);
+  const kind = kindAt(path);
+  if (kind === 'none') return { reason: `${name} is missing` };
+  if (kind === 'folder') return { reason: `${name} is a folder, not a file` };
+  if (kind !== 'file') return { reason: `${name} ${kind.reason}` };
+  const data = readBytes(path);
+  if ('reason' in data) return { reason: `${name} ${data.reason}` };
   if (data.length !== f.bytes) return { reason: `${name} has ${data.length} bytes, expected ${f.bytes} (truncated?)` };
   if (sha256(data) !== f.sha256) return { reason: `${name} checksum mismatch` };
   return { data };

@@ -1,48 +1,198 @@
 // One `ptx run` at a time per store: two processes training the same runs would waste the machine and
-// overwrite each other's resumable snapshots. The lock is a file created exclusively, holding the owner's
-// pid; a lock whose process is gone (killed, crashed) is stale and taken over.
-import { closeSync, openSync, readFileSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+// overwrite each other's resumable snapshots.
+//
+// The lock is the file `.ptx/lock` holding its owner (pid, host, process start time, a random token).
+// - Taking it is atomic with the owner already inside: the owner is written to a temporary file, which
+//   link(2) puts in place only if no lock exists. Nobody can see an empty or half-written lock.
+// - Releasing it removes it only while it still holds our token.
+// - A lock whose owner is gone (killed, crashed; the start time catches a reused pid) is stale. Breaking
+//   it first takes an exclusive claim named after that lock's token (`lock.break-<token>`, also by link),
+//   then re-reads the lock and removes it only if it still holds that token. Only one process can hold
+//   the claim for a given lock, a token is never reused, and while a stale lock exists nobody else can
+//   create one (link fails), so a process that judged a lock stale a moment too late can only find its
+//   token gone, never remove a newer live lock. A claim left by a breaker that died is stale in turn and
+//   broken the same way.
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { StoreError } from './store-error.js';
 
-export type LockResult = { ok: true; release: () => void } | { ok: false; pid: number };
+export interface LockOwner {
+  pid: number;
+  host: string;
+  /** The process's start time as the kernel counts it (Linux), so a reused pid is not taken for the owner. */
+  started: string | null;
+  token: string;
+  /** When the lock was taken (ISO time). */
+  since: string;
+}
 
-function alive(pid: number): boolean {
+export type LockResult = { ok: true; release: () => void } | { ok: false; holder: LockOwner | null };
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or null where there is no /proc. */
+function startTimeOf(pid: number): string | null {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true; // a process on another machine cannot be checked: assume it runs
+  try {
+    process.kill(owner.pid, 0);
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (owner.started === null) return true;
+  const now = startTimeOf(owner.pid);
+  return now === null || now === owner.started;
+}
+
+/** A lock file's owner; a lock from before owners were JSON (just a pid) gets a token made of its text. */
+function parseOwner(text: string): LockOwner | null {
+  try {
+    const o = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof o === 'object' && o !== null && Number.isInteger(o.pid) && typeof o.token === 'string' && typeof o.host === 'string') {
+      return { pid: o.pid!, host: o.host, started: typeof o.started === 'string' ? o.started : null, token: o.token, since: String(o.since ?? '') };
+    }
+  } catch {
+    // not JSON: maybe the old format
+  }
+  const pid = Number(text.trim());
+  if (Number.isInteger(pid) && pid > 0) return { pid, host: hostname(), started: null, token: `pid-${pid}`, since: '' };
+  return null;
+}
+
+type Seen = { state: 'absent' } | { state: 'owned'; owner: LockOwner; raw: string } | { state: 'garbage'; raw: string; ageMs: number };
+
+function look(path: string): Seen {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'absent' };
+    throw new StoreError(path, 'read the lock', err);
+  }
+  const owner = parseOwner(raw);
+  if (owner) return { state: 'owned', owner, raw };
+  let ageMs = 0;
+  try {
+    ageMs = Date.now() - statSync(path).mtimeMs;
+  } catch {
+    // gone meanwhile: age 0, retried
+  }
+  return { state: 'garbage', raw, ageMs };
+}
+
+/** What names a lock generation: its owner's token, or for text that is no owner, the text itself. */
+function identity(seen: Exclude<Seen, { state: 'absent' }>): string {
+  return seen.state === 'owned' ? seen.owner.token : `x${Buffer.from(seen.raw).toString('hex').slice(0, 32)}`;
+}
+
+/** Text that is no owner at all is taken for stale once it is this old (nothing writes locks slowly). */
+const GARBAGE_STALE_MS = 5000;
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** link(2) `from` to `to`: true if created, false if `to` exists; any other failure is a StoreError. */
+function linkIfAbsent(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new StoreError(to, 'create', err);
+  }
+}
+
+/**
+ * Removes the lock (or claim) at `path` if it is still the generation `id`, under the exclusive claim
+ * `path.break-<id>`. `mine` is a file holding our owner, linked as the claim. Returns when the attempt is
+ * over, whatever its outcome: the caller looks again.
+ */
+function breakStale(path: string, id: string, mine: string, depth = 0): void {
+  const claim = `${path}.break-${id}`;
+  if (!linkIfAbsent(mine, claim)) {
+    const other = look(claim);
+    if (other.state === 'absent') return;
+    if (other.state === 'owned' && alive(other.owner)) {
+      sleep(5); // someone else is breaking it right now; that takes microseconds
+      return;
+    }
+    // A breaker died holding the claim: break the claim the same way (bounded: each level needs a death).
+    if (depth < 8) breakStale(claim, identity(other), mine, depth + 1);
+    return;
+  }
+  try {
+    const now = look(path);
+    if (now.state !== 'absent' && identity(now) === id) rmSync(path, { force: true });
+  } finally {
+    rmSync(claim, { force: true });
   }
 }
 
 export function acquireLock(path: string): LockResult {
-  mkdirSync(dirname(path), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      let released = false;
-      return {
-        ok: true,
-        release: () => {
-          if (released) return;
-          released = true;
-          rmSync(path, { force: true });
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let pid = NaN;
-      try {
-        pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
-      } catch {
-        // Unreadable or vanished between the two calls: treat as stale.
-      }
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return { ok: false, pid };
-      rmSync(path, { force: true });
-    }
+  const dir = dirname(path);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new StoreError(dir, 'create the store folder', err);
   }
-  throw new Error(`could not take the store lock ${path}`);
+  const me: LockOwner = { pid: process.pid, host: hostname(), started: startTimeOf(process.pid), token: randomBytes(12).toString('hex'), since: new Date().toISOString() };
+  const mine = `${path}.new-${me.token}`;
+  try {
+    const fd = openSync(mine, 'wx');
+    try {
+      writeSync(fd, JSON.stringify(me) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    rmSync(mine, { force: true });
+    throw new StoreError(mine, 'write', err);
+  }
+  try {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      if (linkIfAbsent(mine, path)) {
+        let released = false;
+        return {
+          ok: true,
+          release: () => {
+            if (released) return;
+            released = true;
+            // Only while it is still ours: a lock that was (wrongly) broken belongs to someone else now.
+            const now = look(path);
+            if (now.state === 'owned' && now.owner.token === me.token) rmSync(path, { force: true });
+          },
+        };
+      }
+      const seen = look(path);
+      if (seen.state === 'absent') continue; // released meanwhile: try again
+      if (seen.state === 'owned' && alive(seen.owner)) return { ok: false, holder: seen.owner };
+      if (seen.state === 'garbage' && seen.ageMs < GARBAGE_STALE_MS) return { ok: false, holder: null };
+      breakStale(path, identity(seen), mine);
+    }
+    const last = look(path);
+    return { ok: false, holder: last.state === 'owned' ? last.owner : null };
+  } finally {
+    rmSync(mine, { force: true });
+  }
+}
+
+/** "pid 1234, since 03:40:12 UTC" — for the message that the store is busy. */
+export function describeHolder(holder: LockOwner | null): string {
+  if (!holder) return 'another process';
+  const since = holder.since ? `, since ${holder.since.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}` : '';
+  const where = holder.host !== hostname() ? ` on ${holder.host}` : '';
+  return `ptx run pid ${holder.pid}${where}${since}`;
 }

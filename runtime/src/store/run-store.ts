@@ -6,10 +6,13 @@
 //   manifest.json                      sha256 of each file, written last (entry.ts)
 //   evals/<hash>/                      evaluations of this run: result.json, attention.json, manifest.json
 //   resume/                            a stopped run's snapshot (its own manifest), removed on completion
-// Every file is written atomically; an entry counts only when its manifest verifies.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// and `.ptx/quarantine/` for what did not verify (quarantine.ts). Every file is written atomically; an
+// entry counts only when its manifest verifies. File-system failures are StoreErrors naming the path.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { quarantine } from './quarantine.js';
+import { onPath } from './store-error.js';
 import type { NamedTensors, TrainerSnapshot } from '../engine/types.js';
 import { EntryWriter, loadEntry, verifyEntry, type EntryStatus } from './entry.js';
 import { decodeTensors, encodeTensors, groupTensors, ungroupTensors, type TensorIndex } from './tensors.js';
@@ -67,10 +70,45 @@ export class RunStore {
   }
 
   private ensureRoot(): void {
-    mkdirSync(join(this.root, 'runs'), { recursive: true });
+    const runs = join(this.root, 'runs');
+    onPath(runs, 'create the folder', () => mkdirSync(runs, { recursive: true }));
     // Results are local artefacts: keep them out of the user's version control by default.
     const ignore = join(this.root, '.gitignore');
-    if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+    onPath(ignore, 'write', () => {
+      if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+    });
+  }
+
+  /**
+   * Moves something that did not verify out of the way, into `.ptx/quarantine/`, with the reason beside
+   * it; returns where it went. Nothing the store cannot use is deleted, and nothing left in place can be
+   * mistaken for a result again.
+   */
+  quarantine(path: string, reason: string): string {
+    this.ensureRoot();
+    return quarantine(join(this.root, 'quarantine'), path, reason);
+  }
+
+  /**
+   * A run folder that is not a complete entry may still hold files: what a crash in the middle of saving
+   * left (no manifest yet). They are moved to the quarantine, so the folder holds nothing but resumable
+   * snapshots before training starts; returns where they went, or null when there was nothing.
+   */
+  quarantineLeftovers(hash: string, reason: string): string | null {
+    const dir = this.runDir(hash);
+    let names: string[];
+    try {
+      if (!statSync(dir).isDirectory()) return this.quarantine(dir, reason);
+      names = readdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      return this.quarantine(dir, reason);
+    }
+    const leftovers = names.filter((n) => n !== 'resume' && !n.startsWith('resume-'));
+    if (leftovers.length === 0) return null;
+    if (leftovers.length === names.length) return this.quarantine(dir, reason);
+    this.ensureRoot();
+    return quarantine(join(this.root, 'quarantine'), dir, reason, leftovers);
   }
 
   // ---- finished runs ----
@@ -80,18 +118,12 @@ export class RunStore {
   }
 
   /**
-   * Clears a run folder for a fresh attempt: its old manifest, files and evaluations go (they belong to
-   * a result that is being replaced); a resumable snapshot stays.
+   * Readies a run folder for a fresh attempt: anything in it but resumable snapshots (what an interrupted
+   * save left) goes to the quarantine first; returns where, or null.
    */
-  prepareRun(hash: string): void {
+  prepareRun(hash: string): string | null {
     this.ensureRoot();
-    const dir = this.runDir(hash);
-    if (!existsSync(dir)) return;
-    rmSync(join(dir, 'manifest.json'), { force: true });
-    for (const name of readdirSync(dir)) {
-      if (name === 'resume' || name.startsWith('resume-')) continue;
-      rmSync(join(dir, name), { recursive: true, force: true });
-    }
+    return this.quarantineLeftovers(hash, 'the run folder held files without a complete manifest (an interrupted save)');
   }
 
   saveRun(hash: string, key: unknown, run: StoredRun): void {
@@ -165,8 +197,10 @@ export class RunStore {
     w.writeJson('state.json', { dataState: state.dataState, losses: state.losses, validation: state.validation ?? [], elapsedMs: state.elapsedMs, resumedAt: state.resumedAt });
     w.commit({ resumeOf: hash }, { step: state.snapshot.step });
     const target = this.resumeDir(hash);
-    rmSync(target, { recursive: true, force: true });
-    renameSync(fresh, target);
+    onPath(target, 'replace', () => {
+      rmSync(target, { recursive: true, force: true });
+      renameSync(fresh, target);
+    });
   }
 
   /**
@@ -175,9 +209,14 @@ export class RunStore {
    */
   loadResume(hash: string, onInvalid: (reason: string) => void = () => {}): ResumeState | null {
     const dir = this.runDir(hash);
-    if (!existsSync(dir)) return null;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return null; // no folder (or not one): nothing to resume
+    }
     let best: ResumeState | null = null;
-    for (const name of readdirSync(dir)) {
+    for (const name of names) {
       if (name !== 'resume' && !name.startsWith('resume-')) continue;
       const path = join(dir, name);
       const st = verifyEntry(path);
@@ -200,8 +239,9 @@ export class RunStore {
   clearResume(hash: string): void {
     const dir = this.runDir(hash);
     if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      if (name === 'resume' || name.startsWith('resume-')) rmSync(join(dir, name), { recursive: true, force: true });
+    for (const name of onPath(dir, 'list', () => readdirSync(dir))) {
+      const path = join(dir, name);
+      if (name === 'resume' || name.startsWith('resume-')) onPath(path, 'remove', () => rmSync(path, { recursive: true, force: true }));
     }
   }
 }

@@ -1,11 +1,13 @@
 // Runs a plan's jobs in order against the store: cached complete entries are used as they are, anything
-// missing or failing verification is (re)computed; a failed run skips what depends on it and the rest goes
-// on; a stop request ends the session after saving a resumable snapshot.
+// missing or failing verification is moved to the store's quarantine and (re)computed; a failed run skips
+// what depends on it and the rest goes on; a stop request ends the session after saving a resumable
+// snapshot. A StoreError (the store itself cannot be written) ends the whole plan: every job would fail.
 import type { BackendName, NamedTensors } from '../../engine/types.js';
 import { createTrainer } from '../../engine/index.js';
 import type { EvalJob, Job, Plan, TrainJob } from '../../plan/plan.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { RunInfo } from '../../store/records.js';
+import { StoreError } from '../../store/store-error.js';
 import type { StopRequest } from './interrupt.js';
 import type { JobRef, Reporter, ResultRow, Summary } from './reporter.js';
 import { runEvalJob } from './eval-job.js';
@@ -73,7 +75,10 @@ export async function executePlan(
       reporter.jobEnd(ref, { status: 'cached', seconds: 0, finalLoss: st.manifest.info.finalLoss });
       return;
     }
-    if (st.state === 'invalid') reporter.info(`${job.run}: the stored run is unusable (${st.reason}); training it again`);
+    if (st.state === 'invalid') {
+      const where = store.quarantineLeftovers(job.hash, st.reason);
+      reporter.info(`${job.run}: the stored run is unusable (${st.reason}); moved it to ${where ?? 'the quarantine'} and training it again`);
+    }
     const t0 = Date.now();
     try {
       const out = await runTrainJob(job, ref, {
@@ -97,6 +102,7 @@ export async function executePlan(
       summary.trained++;
       reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000, finalLoss: out.info.finalLoss, ...(out.earlyStop ? { earlyStop: out.earlyStop } : {}) });
     } catch (err) {
+      if (err instanceof StoreError) throw err;
       summary.failed++;
       runState.set(job.run, { ok: false, why: message(err) });
       reporter.error(message(err), ref);
@@ -122,10 +128,13 @@ export async function executePlan(
         reporter.result(row);
         return;
       } catch (err) {
-        reporter.info(`${job.run} on ${job.task.name}: the stored evaluation is unusable (${message(err)}); evaluating again`);
+        if (err instanceof StoreError) throw err;
+        const where = store.quarantine(store.evalDir(job.runHash, job.hash), message(err));
+        reporter.info(`${job.run} on ${job.task.name}: the stored evaluation is unusable (${message(err)}); moved it to ${where} and evaluating again`);
       }
     } else if (st.state === 'invalid') {
-      reporter.info(`${job.run} on ${job.task.name}: the stored evaluation is unusable (${st.reason}); evaluating again`);
+      const where = store.quarantine(store.evalDir(job.runHash, job.hash), st.reason);
+      reporter.info(`${job.run} on ${job.task.name}: the stored evaluation is unusable (${st.reason}); moved it to ${where} and evaluating again`);
     }
     const t0 = Date.now();
     try {
@@ -148,6 +157,7 @@ export async function executePlan(
       rows.push(row);
       reporter.result(row);
     } catch (err) {
+      if (err instanceof StoreError) throw err;
       summary.failed++;
       reporter.error(message(err), ref);
       reporter.jobEnd(ref, { status: 'failed', seconds: (Date.now() - t0) / 1000, reason: message(err) });

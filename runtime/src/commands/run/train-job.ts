@@ -60,7 +60,8 @@ export async function runTrainJob(
 ): Promise<TrainOutcome> {
   const { store, reporter, stop } = deps;
   const schedule = job.spec.schedule;
-  store.prepareRun(job.hash);
+  const moved = store.prepareRun(job.hash);
+  if (moved) reporter.info(`${job.run}: moved the files an interrupted save left to ${moved}`);
   const resume = store.loadResume(job.hash, (reason) => reporter.info(`${job.run}: ignoring an unusable resume snapshot (${reason})`));
   const base = job.parent ? deps.baseWeights(job.parent.hash) : null;
   const trainer = await createTrainer(trainerOptions(job, base), resume?.snapshot);

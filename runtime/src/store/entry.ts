@@ -6,12 +6,12 @@
 // first, so a half-rewritten entry can never pass for a finished one. Whatever is on disk, checking an
 // entry never throws: a folder where a file should be, an unreadable file or a manifest listing paths
 // outside the entry are reasons like any checksum mismatch.
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsReason } from '../io/fs-reason.js';
 import { writeFileAtomic } from './atomic.js';
 import { canonicalJson, sha256 } from './canonical.js';
-import { onPath } from './store-error.js';
+import { makeFolder, onPath } from './store-error.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -41,7 +41,7 @@ export class EntryWriter {
   private readonly files: Record<string, ManifestFile> = {};
 
   constructor(readonly dir: string) {
-    onPath(dir, 'create the folder', () => mkdirSync(dir, { recursive: true }));
+    makeFolder(dir);
     onPath(join(dir, MANIFEST), 'remove', () => rmSync(join(dir, MANIFEST), { force: true }));
   }
 

@@ -12,11 +12,11 @@
 //   create one (link fails), so a process that judged a lock stale a moment too late can only find its
 //   token gone, never remove a newer live lock. A claim left by a breaker that died is stale in turn and
 //   broken the same way.
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StoreError } from './store-error.js';
+import { makeFolder, StoreError } from './store-error.js';
 
 export interface LockOwner {
   pid: number;
@@ -142,11 +142,7 @@ function breakStale(path: string, id: string, mine: string, depth = 0): void {
 
 export function acquireLock(path: string): LockResult {
   const dir = dirname(path);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new StoreError(dir, 'create the store folder', err);
-  }
+  makeFolder(dir, 'create the store folder');
   const me: LockOwner = { pid: process.pid, host: hostname(), started: startTimeOf(process.pid), token: randomBytes(12).toString('hex'), since: new Date().toISOString() };
   const mine = `${path}.new-${me.token}`;
   try {

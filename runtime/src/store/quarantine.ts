@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { onPath } from './store-error.js';
+import { makeFolder, onPath } from './store-error.js';
 
 /**
  * Moves `path` (or only its children `names`) into a new folder under `root`; returns that folder.
@@ -14,7 +14,7 @@ import { onPath } from './store-error.js';
 export function quarantine(root: string, path: string, reason: string, names?: readonly string[]): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const target = join(root, `${basename(path)}-${stamp}-${randomBytes(2).toString('hex')}`);
-  onPath(target, 'create the folder', () => mkdirSync(target, { recursive: true }));
+  makeFolder(target);
   const what = names ? `${names.join(', ')} from ${path}` : path;
   onPath(join(target, 'reason.txt'), 'write', () => writeFileSync(join(target, 'reason.txt'), `${what}\nmoved here at ${new Date().toISOString()} because: ${reason}\n`));
   if (names) {

@@ -8,11 +8,11 @@
 //   resume/                            a stopped run's snapshot (its own manifest), removed on completion
 // and `.ptx/quarantine/` for what did not verify (quarantine.ts). Every file is written atomically; an
 // entry counts only when its manifest verifies. File-system failures are StoreErrors naming the path.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { quarantine } from './quarantine.js';
-import { onPath } from './store-error.js';
+import { makeFolder, onPath } from './store-error.js';
 import type { NamedTensors, TrainerSnapshot } from '../engine/types.js';
 import { EntryWriter, loadEntry, verifyEntry, type EntryStatus } from './entry.js';
 import { decodeTensors, encodeTensors, groupTensors, ungroupTensors, type TensorIndex } from './tensors.js';
@@ -71,7 +71,7 @@ export class RunStore {
 
   private ensureRoot(): void {
     const runs = join(this.root, 'runs');
-    onPath(runs, 'create the folder', () => mkdirSync(runs, { recursive: true }));
+    makeFolder(runs);
     // Results are local artefacts: keep them out of the user's version control by default.
     const ignore = join(this.root, '.gitignore');
     onPath(ignore, 'write', () => {

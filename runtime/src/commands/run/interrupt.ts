@@ -1,9 +1,21 @@
 // Ctrl-C (and SIGTERM, which the editor sends to stop a run) as a request, not a kill: the training loop
-// checks `requested` at every step boundary, saves a resumable snapshot and returns. A second signal while
-// stopping ends the process at once (the store stays consistent: every write is atomic).
+// checks `requested` at every step boundary, saves a resumable snapshot and returns. A step that never
+// returns (a hung worker thread, a promise that never settles) must not keep the process alive: if the
+// boundary is not reached within the grace period, or a second signal comes, the process says why and
+// exits at once. What was saved stays valid (every write is atomic), and the store lock is released.
+export const STOP_GRACE_MS = 10_000;
+
+export interface StopOptions {
+  /** How long the step in progress may take to finish after the first signal. */
+  graceMs?: number;
+  /** Says why the process is quitting without reaching a step boundary, and releases what it holds. */
+  onForcedExit?: (why: string) => void;
+}
+
 export class StopRequest {
   signal: NodeJS.Signals | null = null;
   private readonly handlers: Array<[NodeJS.Signals, () => void]> = [];
+  private timer: NodeJS.Timeout | null = null;
 
   get requested(): boolean {
     return this.signal !== null;
@@ -14,12 +26,21 @@ export class StopRequest {
     return this.signal === 'SIGTERM' ? 143 : 130;
   }
 
-  install(onFirst: (signal: NodeJS.Signals) => void): void {
+  install(onFirst: (signal: NodeJS.Signals) => void, opts: StopOptions = {}): void {
+    const graceMs = opts.graceMs ?? STOP_GRACE_MS;
+    const forceExit = (why: string): void => {
+      try {
+        opts.onForcedExit?.(why);
+      } finally {
+        process.exit(this.exitCode);
+      }
+    };
     for (const sig of ['SIGINT', 'SIGTERM'] as NodeJS.Signals[]) {
       const h = () => {
-        if (this.signal) process.exit(this.exitCode);
+        if (this.signal) return forceExit(`a second ${sig} while stopping`);
         this.signal = sig;
         onFirst(sig);
+        this.timer = setTimeout(() => forceExit(`the step in progress did not finish within ${graceMs / 1000} s of ${sig}`), graceMs);
       };
       process.on(sig, h);
       this.handlers.push([sig, h]);
@@ -27,6 +48,8 @@ export class StopRequest {
   }
 
   uninstall(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     for (const [sig, h] of this.handlers) process.off(sig, h);
     this.handlers.length = 0;
   }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyse } from '../../grammar/src/index.js';
 import { buildPlan } from '../../runtime/src/plan/plan.js';
@@ -60,7 +60,9 @@ test(`${PROCESSES} ptx run at once, ${ROUNDS} times: trained exactly once each r
     const store = join(dir, `store-${round}`);
     if (round % 2 === 1) {
       mkdirSync(store);
-      writeFileSync(join(store, 'lock'), String(deadPid)); // stale: its process has exited
+      // Stale: its process has exited. The start time is one no process has, so that the pid being reused
+      // by then (the machine runs other work) cannot make it look alive.
+      writeFileSync(join(store, 'lock'), JSON.stringify({ pid: deadPid, host: hostname(), started: 'exited', token: `stale-${round}`, since: '' }));
     }
     const outcomes = await Promise.all(Array.from({ length: PROCESSES }, () => ptxRun(spec, store)));
     const pids = new Set(outcomes.map((o) => o.pid));

@@ -167,7 +167,7 @@ test('ptx run: a spec with errors trains nothing; bad arguments are usage errors
   writeFileSync(join(dir, '.ptx', 'lock'), String(process.ppid));
   const locked = await runCaptured([spec, '--backend', 'wasm']);
   assert.equal(locked.code, 1);
-  assert.match(locked.err, new RegExp(`another ptx run \\(pid ${process.ppid}\\) is using`));
+  assert.match(locked.err, new RegExp(`\\.ptx is in use by ptx run pid ${process.ppid}; wait for it to finish or stop it`));
   assert.equal(existsSync(join(dir, '.ptx', 'runs')), false);
 
   // PTX_STORE (the editor's store setting) puts the store elsewhere.

@@ -185,6 +185,19 @@ export function acquireLock(path: string): LockResult {
   }
 }
 
+/**
+ * The live owner of the lock at `path`, if any, without taking it or creating anything: lets a second
+ * `ptx run` refuse before it loads a backend. Errors count as no owner (acquireLock reports them).
+ */
+export function lockHolder(path: string): LockOwner | null {
+  try {
+    const seen = look(path);
+    return seen.state === 'owned' && alive(seen.owner) ? seen.owner : null;
+  } catch {
+    return null;
+  }
+}
+
 /** "pid 1234, since 03:40:12 UTC" — for the message that the store is busy. */
 export function describeHolder(holder: LockOwner | null): string {
   if (!holder) return 'another process';

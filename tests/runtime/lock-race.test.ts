@@ -71,7 +71,7 @@ test(`${PROCESSES} ptx run at once, ${ROUNDS} times: trained exactly once each r
     for (const o of outcomes) {
       if (o.trained === 1) assert.equal(o.code, 0, label);
       else if (o.code === 0) {
-        assert.equal(o.cached, 1, `came after the training and found it stored; ${label}`);
+        assert.ok(o.trained === 0 && o.cached >= 1, `came after the training and found it stored; ${label}`);
         cachedLate++;
       } else {
         assert.equal(o.code, 1, label);

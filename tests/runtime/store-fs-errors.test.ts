@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCaptured } from './run-capture.js';
+import { runReport } from '../../runtime/src/commands/report.js';
 
 const SPEC = `
 data d { values: 0..3  length: 3  vocab: 5  test: 0.2 }
@@ -46,6 +47,10 @@ test('.ptx being a file: one line naming it, exit 1', async (t) => {
   writeFileSync(join(dir, '.ptx'), 'a file, not the store');
   const r = await run(spec);
   assertOneLine(r, `ptx run: cannot create the store folder ${join(dir, '.ptx')}: something else already has that name`);
+  let err = '';
+  const rep = await runReport([spec, '-o', join(dir, 'r.html')], { stdout: () => {}, stderr: (s) => void (err += s), env: {} });
+  assert.equal(rep, 1);
+  assert.equal(err, `ptx report: no finished runs in ${join(dir, '.ptx')} (it is a file, not a folder); run ptx run ${spec} first\n`);
 });
 
 test('.ptx/lock being a folder: one line naming it, exit 1', async (t) => {

@@ -3,7 +3,7 @@
 // attention views, or as the views' JSON data on stdout (what the editor's panels load).
 // Exit status: 0 written, 1 nothing to report, the view bundle is missing or the output cannot be written,
 // 2 usage or unreadable spec.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
 import { readSpecFile } from '../io/spec-file.js';
@@ -54,7 +54,7 @@ export async function runReport(args: string[], io: ReportIo = processIo()): Pro
     return 0;
   }
   if (data.runs.length === 0) {
-    io.stderr(`ptx report: no finished runs in ${store.root}${existsSync(store.root) ? '' : ' (it does not exist)'}; run ptx run ${file} first\n`);
+    io.stderr(`ptx report: no finished runs in ${store.root}${storeState(store.root)}; run ptx run ${file} first\n`);
     return 1;
   }
   let assets;
@@ -76,6 +76,15 @@ export async function runReport(args: string[], io: ReportIo = processIo()): Pro
   const withAttention = new Set(data.evals.filter((e) => e.attention).map((e) => e.runHash)).size;
   io.stdout(`wrote ${out}: ${data.runs.length} run${data.runs.length === 1 ? '' : 's'}, ${data.evals.length} evaluation${data.evals.length === 1 ? '' : 's'}, attention for ${withAttention} run${withAttention === 1 ? '' : 's'}\n`);
   return 0;
+}
+
+/** Why a store may hold nothing: it is missing, or not a folder at all. */
+function storeState(root: string): string {
+  try {
+    return statSync(root).isDirectory() ? '' : ' (it is a file, not a folder)';
+  } catch {
+    return ' (it does not exist)';
+  }
 }
 
 function usage(io: ReportIo, why: string): number {

@@ -28,8 +28,3 @@ export function fsReason(err: unknown): string {
   return m ? `${m[2]} (${m[1]})` : message;
 }
 
-/** Whether an error came from the file system (an errno code) rather than from our own logic. */
-export function isFsError(err: unknown): err is NodeJS.ErrnoException {
-  const e = err as NodeJS.ErrnoException | undefined;
-  return e instanceof Error && typeof e.code === 'string' && typeof e.syscall === 'string';
-}

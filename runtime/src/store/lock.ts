@@ -12,6 +12,7 @@
 //   create one (link fails), so a process that judged a lock stale a moment too late can only find its
 //   token gone, never remove a newer live lock. A claim left by a breaker that died is stale in turn and
 //   broken the same way.
+// - File systems without hard links fall back to exclusive creation (see linkIfAbsent).
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -103,15 +104,40 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** link(2) `from` to `to`: true if created, false if `to` exists; any other failure is a StoreError. */
+/** File systems without hard links (FAT, exFAT, some network mounts) say so with one of these. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+/**
+ * link(2) `from` to `to`: true if created, false if `to` exists; any other failure is a StoreError.
+ * Where the file system has no hard links, `to` is created exclusively and then written: still only one
+ * creator wins, and the moment it is empty reads as an owner-less lock too young to be stale.
+ */
 function linkIfAbsent(from: string, to: string): boolean {
   try {
     linkSync(from, to);
     return true;
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (!code || !NO_HARD_LINKS.has(code)) throw new StoreError(to, 'create', err);
+  }
+  let fd: number;
+  try {
+    fd = openSync(to, 'wx');
+  } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new StoreError(to, 'create', err);
   }
+  try {
+    writeSync(fd, readFileSync(from));
+    fsyncSync(fd);
+  } catch (err) {
+    rmSync(to, { force: true });
+    throw new StoreError(to, 'write', err);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 /**

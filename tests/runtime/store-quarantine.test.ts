@@ -3,7 +3,8 @@
 // leaves it out with one line. Never an internal error. Real files, real training (3 tiny steps).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyse } from '../../grammar/src/index.js';
@@ -120,5 +121,27 @@ test('partial: files of an interrupted save (no manifest) go to the quarantine, 
   const line = r.events.find((e) => e.event === 'info' && e.message!.includes('interrupted save'))!.message!;
   const moved = /left to (\S+)$/.exec(line)![1]!;
   assert.deepEqual(readdirSync(join(moved, RUN)).sort(), ['checkpoint.bin', 'checkpoint.json', 'evals', 'metrics.json']);
+  assert.equal(store.runStatus(RUN).state, 'complete');
+});
+
+test('run: an unreadable checkpoint (ptx run as an unprivileged user) → quarantined, retrained', async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to run the child as another user');
+  const { dir, store } = await freshCopy(t);
+  const nobody = 65534;
+  spawnSync('chown', ['-R', `${nobody}:${nobody}`, dir]);
+  chmodSync(dir, 0o755);
+  chmodSync(join(store.runDir(RUN), 'checkpoint.bin'), 0o000); // root reads anything; nobody cannot
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'runtime/src/cli.ts', 'run', join(dir, 'q.ptx'), '--backend', 'wasm', '--events'], {
+    uid: nobody,
+    gid: nobody,
+    encoding: 'utf8',
+    env: { ...process.env, HOME: dir },
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+  const line = events.find((e) => e.event === 'info' && e.message!.startsWith('base: the stored run is unusable'))?.message;
+  assert.match(line ?? '', /checkpoint\.bin cannot be read: permission denied\); moved it to \S+ and training it again/);
+  assert.equal(events.at(-1)!.trained, 1);
   assert.equal(store.runStatus(RUN).state, 'complete');
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_SPEC_BYTES, readSpecFile } from '../../runtime/src/io/spec-file.js';
 import { runReport } from '../../runtime/src/commands/report.js';
+import { runExport } from '../../runtime/src/commands/export.js';
 import { runCaptured } from './run-capture.js';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -52,7 +53,7 @@ test('ptx check on a FIFO with no writer exits 2 at once instead of blocking', (
   assert.equal(r.stderr, `ptx check: cannot read ${fifo}: it is a named pipe (FIFO); a spec must be a regular file\n`);
 });
 
-test('ptx report DIR and ptx run DIR say it is a folder (exit 2), not EISDIR', async (t) => {
+test('ptx report DIR, ptx run DIR and ptx export DIR say it is a folder (exit 2), not EISDIR', async (t) => {
   const d = tempDir(t);
   const folder = join(d, 'specs');
   mkdirSync(folder);
@@ -65,4 +66,9 @@ test('ptx report DIR and ptx run DIR say it is a folder (exit 2), not EISDIR', a
   assert.equal(run.code, 2);
   assert.match(run.err, new RegExp(`cannot read ${folder}: it is a folder; a spec must be a regular file`));
   assert.doesNotMatch(run.err + run.out, /EISDIR/);
+
+  let exportErr = '';
+  const exported = await runExport([folder, '-o', join(d, 'out')], { stdout: () => {}, stderr: (s) => void (exportErr += s), env: {} });
+  assert.equal(exported, 2);
+  assert.equal(exportErr, `ptx export: cannot read ${folder}: it is a folder; a spec must be a regular file\n`);
 });

@@ -5,9 +5,10 @@
 //   DIR/results.csv, compares.csv  the same tables as CSV
 //   DIR/weights/*.safetensors      each run's model and adapter (export/weights.ts), listed in weights/index.json
 // stdout lists the files written, one per line; warnings go to stderr.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
+import { readSpecFile } from '../io/spec-file.js';
 import type { MethodSpec, Spec } from '../../../grammar/src/spec.js';
 import { allFinetunes, buildPlan, expandRuns } from '../plan/plan.js';
 import { collectReport } from '../report/collect.js';
@@ -47,13 +48,12 @@ export async function runExport(args: string[], io: ExportIo = processIo()): Pro
   if (typeof parsed === 'number') return parsed;
   const file = parsed.operands[0]!;
   const out = parsed.values.out as string;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    io.stderr(`ptx export: cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
+  const read = readSpecFile(file);
+  if (!read.ok) {
+    io.stderr(`ptx export: ${read.message}\n`);
     return 2;
   }
+  const text = read.text;
   const { spec, diagnostics } = analyse(text);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) {

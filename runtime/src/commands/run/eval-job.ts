@@ -26,7 +26,10 @@ export async function runEvalJob(
   let tokenTotal = 0;
   for (const part of chunk(examples, EVAL_BATCH)) {
     await new Promise((r) => setImmediate(r));
-    if (deps.stop.requested) return { status: 'stopped' };
+    if (deps.stop.requested) {
+      deps.stop.acknowledge();
+      return { status: 'stopped' };
+    }
     const r = await trainer.evaluate(toBatch(part, run.layout));
     exact += r.exact;
     tokenCorrect += r.tokenCorrect;

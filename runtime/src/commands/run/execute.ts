@@ -167,6 +167,7 @@ export async function executePlan(
   try {
     for (const job of plan.jobs) {
       if (stop.requested) {
+        stop.acknowledge();
         summary.stopped = true;
         break;
       }

@@ -47,6 +47,15 @@ export class StopRequest {
     }
   }
 
+  /**
+   * The loop has reached a step boundary and is stopping: the grace period is over, so saving the
+   * snapshot (which may take a while for a large model) is not cut short.
+   */
+  acknowledge(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   uninstall(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

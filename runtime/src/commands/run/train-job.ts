@@ -91,6 +91,7 @@ export async function runTrainJob(
     for (let step = start; step < schedule.steps; ) {
       await yieldToEventLoop();
       if (stop.requested) {
+        stop.acknowledge();
         await saveResume();
         trainer.dispose();
         return { status: 'stopped', step, steps: schedule.steps };

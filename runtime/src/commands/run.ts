@@ -119,9 +119,10 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
   }
   if (!lock.ok) return finish(refuseBusy(reporter, store, lock.holder));
   const stop = new StopRequest();
-  const onForcedExit = forcedExitHandler(reporter, commandLine(parsed), stop, lock.release);
+  const summary = { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false };
+  const onForcedExit = forcedExitHandler(reporter, commandLine(parsed), stop, lock.release, summary);
   try {
-    return await runLocked(parsed, spec, plan, backend, store, reporter, io, finish, stop, onForcedExit);
+    return await runLocked(parsed, spec, plan, backend, store, reporter, io, finish, stop, onForcedExit, summary);
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     reporter.error(err.message);
@@ -135,10 +136,16 @@ export async function runRun(args: string[], io: RunIo = processIo()): Promise<n
  * What a stop that cannot wait for a step boundary does before the process exits from inside the signal
  * handler: say why and how to resume, end the event stream, free the store.
  */
-export function forcedExitHandler(reporter: Reporter, resumeCommand: string, stop: StopRequest, releaseLock: () => void): (why: string) => void {
+export function forcedExitHandler(
+  reporter: Reporter,
+  resumeCommand: string,
+  stop: StopRequest,
+  releaseLock: () => void,
+  summary: Omit<Summary, 'exitCode'> = { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false },
+): (why: string) => void {
   return (why) => {
     reporter.error(`${why}: quitting now without waiting for the step; snapshots saved so far are kept. To resume, run: ${resumeCommand}`);
-    reporter.done({ exitCode: stop.exitCode, trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: true });
+    reporter.done({ exitCode: stop.exitCode, ...summary, stopped: true });
     releaseLock();
   };
 }
@@ -159,6 +166,7 @@ async function runLocked(
   finish: (exitCode: number, s?: Omit<Summary, 'exitCode'>) => number,
   stop: StopRequest,
   onForcedExit: (why: string) => void,
+  counts: Omit<Summary, 'exitCode'>,
 ): Promise<number> {
   const graceMs = Number(io.env.PTX_STOP_GRACE) * 1000;
   stop.install(() => reporter.info('stopping at the next step boundary (Ctrl-C again to quit at once)'), {
@@ -171,7 +179,7 @@ async function runLocked(
     // PTX_SNAPSHOT_EVERY (seconds) overrides how often a running job saves a resumable snapshot.
     const every = Number(io.env.PTX_SNAPSHOT_EVERY);
     const snapshotEveryMs = io.env.PTX_SNAPSHOT_EVERY && Number.isFinite(every) && every >= 0 ? every * 1000 : undefined;
-    result = await executePlan(plan, { store, reporter, stop, backend: backend.name, ...(snapshotEveryMs !== undefined ? { snapshotEveryMs } : {}) });
+    result = await executePlan(plan, { store, reporter, stop, summary: counts, backend: backend.name, ...(snapshotEveryMs !== undefined ? { snapshotEveryMs } : {}) });
   } finally {
     stop.uninstall();
   }

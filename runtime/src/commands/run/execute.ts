@@ -37,7 +37,15 @@ function message(err: unknown): string {
 
 export async function executePlan(
   plan: Plan,
-  ctx: { store: RunStore; reporter: Reporter; stop: StopRequest; backend: BackendName; snapshotEveryMs?: number },
+  ctx: {
+    store: RunStore;
+    reporter: Reporter;
+    stop: StopRequest;
+    backend: BackendName;
+    snapshotEveryMs?: number;
+    /** The counts, kept up to date as jobs end (a forced exit reports them as they are). */
+    summary?: Omit<Summary, 'exitCode'>;
+  },
 ): Promise<ExecuteResult> {
   const { store, reporter, stop } = ctx;
   const runState = new Map<string, { ok: true; info: RunInfo } | { ok: false; why: string }>();
@@ -57,7 +65,7 @@ export async function executePlan(
   };
   const rows: ResultRow[] = [];
   const finished: ExecuteResult['runs'] = [];
-  const summary = { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false };
+  const summary = ctx.summary ?? { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false };
   let stoppedAt: ExecuteResult['stoppedAt'] = null;
 
   const train = async (job: TrainJob, ref: JobRef): Promise<void> => {

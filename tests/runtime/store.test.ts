@@ -237,6 +237,14 @@ test('lock: one holder at a time, its owner inside; released only by its owner; 
   d.release();
   assert.deepEqual(readdirSync(dir), [], 'claims are cleaned up');
 
+  // A token that is no file name (a hand-made lock) cannot steer the claim's path out of the store.
+  writeFileSync(path, JSON.stringify({ pid: Number(dead.stdout), host: owner.host, started: null, token: '../../escape', since: '' }));
+  const e = acquireLock(path);
+  assert.ok(e.ok, 'taken over');
+  e.release();
+  assert.deepEqual(readdirSync(dir), []);
+  assert.equal(existsSync(join(dir, '..', '..', 'escape')), false);
+
   // A folder where the lock should be: one line naming it.
   mkdirSync(path);
   assert.throws(() => acquireLock(path), (err: unknown) => err instanceof StoreError && err.message === `cannot read the lock ${path}: it is a folder, not a file`);

@@ -16,7 +16,7 @@
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { makeFolder, StoreError } from './store-error.js';
 
 export interface LockOwner {
@@ -92,9 +92,13 @@ function look(path: string): Seen {
   return { state: 'garbage', raw, ageMs };
 }
 
-/** What names a lock generation: its owner's token, or for text that is no owner, the text itself. */
+/**
+ * What names a lock generation, safe as part of a file name: its owner's token, or a hash of the text
+ * (a token that is not plain letters and digits, or text that is no owner at all).
+ */
 function identity(seen: Exclude<Seen, { state: 'absent' }>): string {
-  return seen.state === 'owned' ? seen.owner.token : `x${Buffer.from(seen.raw).toString('hex').slice(0, 32)}`;
+  if (seen.state === 'owned' && /^[A-Za-z0-9_-]{1,64}$/.test(seen.owner.token)) return seen.owner.token;
+  return `h${createHash('sha256').update(seen.raw).digest('hex').slice(0, 32)}`;
 }
 
 /** Text that is no owner at all is taken for stale once it is this old (nothing writes locks slowly). */
@@ -150,8 +154,9 @@ function breakStale(path: string, id: string, mine: string, depth = 0): void {
   if (!linkIfAbsent(mine, claim)) {
     const other = look(claim);
     if (other.state === 'absent') return;
-    if (other.state === 'owned' && alive(other.owner)) {
-      sleep(5); // someone else is breaking it right now; that takes microseconds
+    // Someone else is breaking it right now (that takes microseconds), or is still writing its claim.
+    if ((other.state === 'owned' && alive(other.owner)) || (other.state === 'garbage' && other.ageMs < GARBAGE_STALE_MS)) {
+      sleep(5);
       return;
     }
     // A breaker died holding the claim: break the claim the same way (bounded: each level needs a death).

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../store/atomic.js';
 import { RunStore } from '../store/run-store.js';
 import { parseOrExplain, usageLine } from './help.js';
 import { commandSpec } from './command-table.js';
+import { specRef } from '../store/spec-ref.js';
 
 const REPORT_COMMAND = commandSpec('report');
 export const REPORT_USAGE = usageLine(REPORT_COMMAND);
@@ -38,17 +39,22 @@ export async function runReport(args: string[], io: ReportIo = processIo()): Pro
     io.stderr(`ptx report: cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
     return 2;
   }
-  // The spec only marks which stored results it still names; a spec with errors still gets its store shown.
+  // The store is shared by the specs of a folder: only this spec's runs are reported (collect.ts), and
+  // none while it has errors (what it names is then unknown).
   const { spec, diagnostics } = analyse(text);
-  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  const specErrors = diagnostics.filter((d) => d.severity === 'error').length;
   const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(file);
-  const data = collectReport(store, { specName: basename(file), spec: hasErrors ? null : spec });
+  const data = collectReport(store, { specName: basename(file), spec: specErrors ? null : spec, specRef: specRef(store.root, file), specErrors });
   if (json) {
     io.stdout(JSON.stringify(data) + '\n');
     return 0;
   }
   if (data.runs.length === 0) {
-    io.stderr(`ptx report: no finished runs in ${store.root}${existsSync(store.root) ? '' : ' (it does not exist)'}; run ptx run ${file} first\n`);
+    if (specErrors) {
+      io.stderr(`ptx report: ${file} has ${specErrors} error${specErrors === 1 ? '' : 's'}; fix ${specErrors === 1 ? 'it' : 'them'} (ptx check ${file}) to report its runs\n`);
+      return 1;
+    }
+    io.stderr(`ptx report: no finished runs of ${basename(file)} in ${store.root}${existsSync(store.root) ? '' : ' (it does not exist)'}; run ptx run ${file} first\n`);
     return 1;
   }
   let assets;

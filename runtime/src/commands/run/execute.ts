@@ -35,7 +35,7 @@ function message(err: unknown): string {
 
 export async function executePlan(
   plan: Plan,
-  ctx: { store: RunStore; reporter: Reporter; stop: StopRequest; backend: BackendName; snapshotEveryMs?: number },
+  ctx: { store: RunStore; reporter: Reporter; stop: StopRequest; backend: BackendName; snapshotEveryMs?: number; spec?: string },
 ): Promise<ExecuteResult> {
   const { store, reporter, stop } = ctx;
   const runState = new Map<string, { ok: true; info: RunInfo } | { ok: false; why: string }>();
@@ -83,6 +83,7 @@ export async function executePlan(
         backend: ctx.backend,
         baseWeights: modelWeights,
         snapshotEveryMs: ctx.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS,
+        ...(ctx.spec ? { spec: ctx.spec } : {}),
       });
       if (out.status === 'stopped') {
         summary.stopped = true;

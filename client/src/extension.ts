@@ -49,13 +49,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     lenses,
     runsView,
     vscode.languages.registerCodeLensProvider({ language: 'ptx', scheme: 'file' }, lenses),
-    vscode.window.createTreeView('ptx.runs', { treeDataProvider: runsView, showCollapseAll: true }),
+    (runsView.view = vscode.window.createTreeView('ptx.runs', { treeDataProvider: runsView, showCollapseAll: true })),
     // Results depend on the spec on disk (what a run trains): saved, it may name other runs; any run that
     // ends may have stored what another spec of the folder names too.
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (d.languageId === 'ptx') cache.invalidate(d.uri);
     }),
     runs.onDidFinish(() => cache.invalidate()),
+    // Specs changed outside the editor (a checkout, another tool) name other runs too.
+    watchSpecs((uri) => cache.invalidate(uri)),
     panels,
     runs,
     vscode.workspace.onDidGrantWorkspaceTrust(() => runs?.updateStatus()),
@@ -70,6 +72,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await client.start();
+}
+
+function watchSpecs(changed: (uri: vscode.Uri) => void): vscode.Disposable {
+  const w = vscode.workspace.createFileSystemWatcher('**/*.ptx', true, false, true);
+  w.onDidChange(changed);
+  return w;
 }
 
 export async function deactivate(): Promise<void> {

@@ -15,6 +15,8 @@ export class RunsView implements vscode.TreeDataProvider<Item>, vscode.Disposabl
   readonly onDidChangeTreeData = this.emitter.event;
   private spec: vscode.Uri | undefined;
   private readonly subs: vscode.Disposable[];
+  /** The view, for its message line (why a spec shows no runs). */
+  view: vscode.TreeView<Item> | undefined;
 
   constructor(
     private readonly cache: ResultsCache,
@@ -35,6 +37,17 @@ export class RunsView implements vscode.TreeDataProvider<Item>, vscode.Disposabl
     if (parent?.kind === 'block') return parent.runs.map((name) => ({ kind: 'run', name, block: parent.name }));
     if (parent) return [];
     const data = await this.cache.get(this.spec);
+    const name = this.spec.path.split('/').pop();
+    if (this.view) {
+      this.view.message = !data
+        ? `Could not read the results of ${name} (see the PTX Runs log).`
+        : data.specErrors
+          ? `${name} has ${data.specErrors} error${data.specErrors === 1 ? '' : 's'}: its runs show when it is fixed.`
+          : data.blocks.length === 0
+            ? `${name} has no pretrain, finetune or compare block yet.`
+            : undefined;
+      this.view.description = name;
+    }
     if (!data) return [];
     return data.blocks
       .filter((b) => b.kind !== 'evaluate')

@@ -232,7 +232,10 @@ export class RunManager implements vscode.Disposable {
               this.output.appendLine(backendLine(e.name, e.skipped));
               break;
             case 'info':
-              this.output.appendLine(infoLine(e.message));
+              {
+                const line = infoLine(e.message);
+                if (line !== null) this.output.appendLine(line);
+              }
               break;
             case 'job-start': {
               const what = e.kind === 'train' ? `training ${e.run}` : `evaluating ${e.run} on ${e.task ?? '?'}`;

@@ -20,9 +20,13 @@ export function backendLine(name: string, skipped: readonly string[]): string {
   return `backend: ${backendName(name)}${why.length ? ` (${why.join('; ')})` : ''}`;
 }
 
-/** The runtime's info lines, minus advice that only makes sense in a terminal. */
-export function infoLine(message: string): string {
-  if (/Ctrl-C again/.test(message)) return 'stopping at the next step; the snapshot is kept and the next run resumes from it';
+/**
+ * The runtime's info lines as the log shows them, or null for advice meant for a terminal that the editor
+ * already gives in its own words (how to stop at once, the command line that resumes).
+ */
+export function infoLine(message: string): string | null {
+  if (/Ctrl-C again/.test(message)) return null;
+  if (/To resume, run:/.test(message)) return null;
   return message;
 }
 

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DiagnosticDocs, DOCS_SCHEME } from './docs/diagnosticDocs.js';
 import { Panels } from './panels/panels.js';
 import { reportLoader } from './panels/reportData.js';
 import { ResultsCache } from './results/cache.js';
@@ -23,7 +24,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const docs = new DiagnosticDocs(context.extensionUri);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, docs));
   const clientOptions: LanguageClientOptions = {
+    middleware: docs.middleware(),
     documentSelector: [
       { scheme: 'file', language: 'ptx' },
       { scheme: 'untitled', language: 'ptx' },

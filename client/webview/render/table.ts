@@ -75,7 +75,7 @@ export function resultsTable(rows: ReadonlyArray<{ run: RunRecord; ev: EvalRecor
           const cells = RESULT_COLUMNS.map((c) => {
             if (c.id !== 'run') return `<td class="${c.numeric ? 'num' : ''}" data-col="${c.id}" data-value="${esc(c.value(r))}" title="${esc(c.text(r))}">${esc(c.text(r))}</td>`;
             const st = look.style(r.run.name);
-            const att = withAttention.has(r.run.hash) ? ` <button type="button" class="link att" data-attention="${esc(r.run.hash)}" title="Show this run's attention">attention</button>` : '';
+            const att = withAttention.has(r.run.hash) ? ` <button type="button" class="link att" data-attention="${esc(r.run.hash)}" title="Show this run's attention" aria-label="attention of ${esc(r.run.name)}">attention</button>` : '';
             const earlier = r.run.current ? '' : ' <span class="badge" title="trained from an earlier version of this block">earlier</span>';
             return (
               `<td class="name" data-col="run" data-value="${esc(r.run.name)}" title="${esc(r.run.name)}">${swatch(st.colour)}` +

@@ -13,7 +13,8 @@ export function backendName(name: string): string {
 /** "backend: WebAssembly (tfjs-node is not installed)" from the runtime's backend event. */
 export function backendLine(name: string, skipped: readonly string[]): string {
   const why = skipped.map((s) => {
-    if (/tfjs-node/.test(s) && /cannot find|not found|MODULE_NOT_FOUND|failed to load/i.test(s)) return 'tfjs-node is not installed';
+    if (/tfjs-node/.test(s) && /cannot find module|MODULE_NOT_FOUND/i.test(s)) return 'tfjs-node is not installed';
+    if (/tfjs-node failed to load/.test(s)) return `tfjs-node is installed but does not load: ${s.replace(/^.*failed to load:\s*/, '')}`;
     const m = /^(\w+):\s*(.*)$/.exec(s);
     return m ? `${backendName(m[1]!)} unavailable: ${m[2]}` : s;
   });

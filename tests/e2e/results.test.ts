@@ -6,7 +6,8 @@
 // the PTX Runs view lists each run's state. b.ptx, never trained, shows none of a.ptx's results (panel,
 // lenses). A failed run neither retitles nor moves the panel. a.ptx changed on disk: its lens and the Runs
 // view say stale, the panel says "no results yet" and lists the old results as earlier on request. A long
-// run stopped with ■ leaves no progress notification behind and the log says "stopped" in plain words.
+// run stopped with ■ leaves no progress notification behind and the log says "stopped" in plain words;
+// ▶ again resumes it where it stopped.
 // Screenshots in test-artifacts/results-*.png.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -187,5 +188,13 @@ test('results per spec: ▶ runs, the panel at the default split, lenses, the Ru
     assert.match(text, /backend: plain JavaScript\n/);
     assert.match(text, /run long\.ptx: stopped/);
     assert.doesNotMatch(text, /exit 143|exit 130|Ctrl-C/);
+
+    // ▶ again resumes where it stopped (the notification says so), and ■ stops it again.
+    await focusFile(page, 'long.ptx');
+    await page.locator('.editor-actions a.action-label[aria-label*="Run File"]').first().click({ timeout: 30_000 });
+    await toast(page, /long: (resuming at step \d+\/200000|step \d+\/200000 .* resumed at \d+)/).waitFor({ timeout: 60_000 });
+    await session.screenshot('results-6-resuming');
+    await page.locator('.editor-actions a.action-label[aria-label*="Stop"]').first().click({ timeout: 30_000 });
+    await toast(page, /run long\.ptx stopped/).waitFor({ timeout: 60_000 });
   });
 });

@@ -34,7 +34,7 @@ interface ActiveRun {
   child: ChildProcess;
   cancelled: boolean;
   /** Jobs training or evaluating now, by job id. */
-  jobs: Map<string, { run: string; kind: 'train' | 'evaluate'; step: number; steps: number }>;
+  jobs: Map<string, { run: string; kind: 'train' | 'evaluate'; step: number; steps: number; resumedFrom?: number }>;
 }
 
 export class RunManager implements vscode.Disposable {
@@ -239,10 +239,12 @@ export class RunManager implements vscode.Disposable {
               break;
             case 'job-start': {
               const what = e.kind === 'train' ? `training ${e.run}` : `evaluating ${e.run} on ${e.task ?? '?'}`;
-              run.jobs.set(e.id, { run: e.run, kind: e.kind, step: e.resumedFrom ?? 0, steps: e.steps ?? 0 });
+              run.jobs.set(e.id, { run: e.run, kind: e.kind, step: e.resumedFrom ?? 0, steps: e.steps ?? 0, ...(e.resumedFrom ? { resumedFrom: e.resumedFrom } : {}) });
               if (e.kind === 'train') this.states.set(req.uri, e.run, { state: 'running', step: e.resumedFrom ?? 0, steps: e.steps ?? 0 });
-              lastFraction = 0;
-              report();
+              lastFraction = e.resumedFrom && e.steps ? e.resumedFrom / e.steps : 0;
+              // A stopped run picks up where it stopped: say so, and start the bar there.
+              if (e.resumedFrom && e.steps) report(100 * lastFraction, `${shortRun(e.run)}: resuming at step ${e.resumedFrom}/${e.steps}`);
+              else report();
               this.output.appendLine(`${what}${e.steps ? ` (${e.steps} steps${e.trainable !== undefined ? `, ${e.trainable.toLocaleString('en-US')} trainable params` : ''}${e.resumedFrom ? `, resuming at step ${e.resumedFrom}` : ''})` : ''}`);
               this.updateStatus();
               break;
@@ -254,7 +256,8 @@ export class RunManager implements vscode.Disposable {
               job.step = e.step;
               job.steps = e.steps;
               run.jobs.set(e.id, job);
-              report(Math.max(0, (fraction - lastFraction) * 100), `${shortRun(e.run)}: step ${e.step}/${e.steps} · loss ${loss}${e.step < e.steps ? ` · ${formatEta(e.etaSeconds)}` : ''}`);
+              const resumed = job.resumedFrom ? ` · resumed at ${job.resumedFrom}` : '';
+              report(Math.max(0, (fraction - lastFraction) * 100), `${shortRun(e.run)}: step ${e.step}/${e.steps} · loss ${loss}${e.step < e.steps ? ` · ${formatEta(e.etaSeconds)}` : ''}${resumed}`);
               lastFraction = fraction;
               this.states.set(req.uri, e.run, { state: 'running', step: e.step, steps: e.steps });
               this.updateStatus();

@@ -176,6 +176,8 @@ test('results per spec: ▶ runs, the panel at the default split, lenses, the Ru
     const progress = toast(page, /long: step \d+\/200000/);
     await progress.waitFor({ timeout: 60_000 });
     assert.ok(((await page.locator('.statusbar-item', { hasText: /PTX: long \d+%/ }).count()) >= 1), 'short status: run and percentage');
+    await lens(page, /training \d+%/).first().waitFor({ timeout: 20_000 });
+    await view.locator('.monaco-list-row[aria-label="long: running"]').waitFor({ timeout: 20_000 });
     await page.locator('.editor-actions a.action-label[aria-label*="Stop"]').first().click({ timeout: 30_000 });
     await toast(page, /run long\.ptx stopped/).waitFor({ timeout: 60_000 });
     await progress.waitFor({ state: 'detached', timeout: 15_000 });

@@ -16,7 +16,20 @@ export class ResultLenses implements vscode.CodeLensProvider, vscode.Disposable 
     private readonly cache: ResultsCache,
     private readonly states: RunStates,
   ) {
-    this.subs = [cache.onDidChange(() => this.emitter.fire()), states.onDidChange(() => this.emitter.fire())];
+    this.subs = [cache.onDidChange(() => this.changed()), states.onDidChange(() => this.changed())];
+  }
+
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * At most one refresh a second: progress changes states several times a second, and VS Code postpones
+   * lens updates while change events keep coming, so unthrottled the "training n%" lens would never show.
+   */
+  private changed(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.emitter.fire();
+    }, 1000);
   }
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -61,6 +74,7 @@ export class ResultLenses implements vscode.CodeLensProvider, vscode.Disposable 
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
     for (const s of this.subs) s.dispose();
     this.emitter.dispose();
   }

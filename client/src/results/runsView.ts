@@ -29,7 +29,17 @@ export class RunsView implements vscode.TreeDataProvider<Item>, vscode.Disposabl
       }
     };
     follow(vscode.window.activeTextEditor);
-    this.subs = [vscode.window.onDidChangeActiveTextEditor(follow), cache.onDidChange(() => this.emitter.fire()), states.onDidChange(() => this.emitter.fire())];
+    this.subs = [vscode.window.onDidChangeActiveTextEditor(follow), cache.onDidChange(() => this.changed()), states.onDidChange(() => this.changed())];
+  }
+
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Progress changes states several times a second: redraw at most twice a second. */
+  private changed(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.emitter.fire();
+    }, 500);
   }
 
   async getChildren(parent?: Item): Promise<Item[]> {
@@ -100,6 +110,7 @@ export class RunsView implements vscode.TreeDataProvider<Item>, vscode.Disposabl
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
     for (const s of this.subs) s.dispose();
     this.emitter.dispose();
   }

@@ -7,7 +7,8 @@
 // lenses). A failed run neither retitles nor moves the panel. a.ptx changed on disk: its lens and the Runs
 // view say stale, the panel says "no results yet" and lists the old results as earlier on request. A long
 // run stopped with ■ leaves no progress notification behind and the log says "stopped" in plain words;
-// ▶ again resumes it where it stopped.
+// ▶ again resumes it where it stopped; a run of a.ptx asked for meanwhile waits for the store in a
+// notification that ends by itself.
 // Screenshots in test-artifacts/results-*.png.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -196,7 +197,19 @@ test('results per spec: ▶ runs, the panel at the default split, lenses, the Ru
     await page.locator('.editor-actions a.action-label[aria-label*="Run File"]').first().click({ timeout: 30_000 });
     await toast(page, /long: (resuming at step \d+\/200000|step \d+\/200000 .* resumed at \d+)/).waitFor({ timeout: 60_000 });
     await session.screenshot('results-6-resuming');
+    // a.ptx asked to run meanwhile (same store): it waits in a notification that goes away by itself when
+    // long.ptx is stopped, and then runs.
+    await command(page, 'Notifications: Clear All Notifications');
+    await focusFile(page, 'a.ptx');
+    await page.locator('.editor-actions a.action-label[aria-label*="Run File"]').first().click({ timeout: 30_000 });
+    const waiting = toast(page, /run a\.ptx.*waits for run long\.ptx to finish/);
+    await waiting.waitFor({ timeout: 30_000 });
+    await session.screenshot('results-7-waiting-for-store');
+    await focusFile(page, 'long.ptx');
     await page.locator('.editor-actions a.action-label[aria-label*="Stop"]').first().click({ timeout: 30_000 });
     await toast(page, /run long\.ptx stopped/).waitFor({ timeout: 60_000 });
+    await waiting.waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('.notifications-toasts .notification-toast, .statusbar-item', { hasText: /run a\.ptx finished/ }).first().waitFor({ timeout: 120_000 });
+    assert.equal(await toast(page, /waits for|still running/).count(), 0, 'no waiting notification left');
   });
 });

@@ -1,13 +1,19 @@
 // The VS Code side of PTX Lab: starts the bundled language server, registers the commands that the
 // server's code lenses name, runs specs through the bundled `ptx` CLI as child processes (the server itself
-// never trains), and shows the results and attention panels.
+// never trains), and shows what the store holds for each spec (its runs only, by store key, from `ptx
+// report --json`): the Results and Attention panels, the result lenses and the Runs view.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DiagnosticDocs, DOCS_SCHEME } from './docs/diagnosticDocs.js';
 import { Panels } from './panels/panels.js';
 import { reportLoader } from './panels/reportData.js';
+import { ResultsCache } from './results/cache.js';
+import { ResultLenses } from './results/lenses.js';
+import { RunsView } from './results/runsView.js';
 import { registerRunCommands } from './runCommands.js';
 import { RunManager } from './runs/runManager.js';
+import { RunStates } from './runs/states.js';
 
 let client: LanguageClient | undefined;
 let runs: RunManager | undefined;
@@ -18,23 +24,44 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const docs = new DiagnosticDocs(context.extensionUri);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, docs));
   const clientOptions: LanguageClientOptions = {
+    middleware: docs.middleware(),
     documentSelector: [
       { scheme: 'file', language: 'ptx' },
       { scheme: 'untitled', language: 'ptx' },
     ],
-    // Settings reach the server at start and on every change (the store folder places "Show attention").
-    initializationOptions: { storeDirectory: vscode.workspace.getConfiguration('ptx').get<string>('storeDirectory', '') },
+    // Settings reach the server at start and on every change (the inlay hints it gives).
+    initializationOptions: { inlayHints: vscode.workspace.getConfiguration('ptx').get('inlayHints', {}) },
     synchronize: { configurationSection: 'ptx' },
   };
   // The id `ptx` makes the client honour the `ptx.trace.server` setting.
   client = new LanguageClient('ptx', 'PTX Language Server', serverOptions, clientOptions);
   const cli = context.asAbsolutePath(path.join('dist', 'cli.js'));
   let log: (line: string) => void = () => undefined;
-  const panels = new Panels(context.extensionUri, reportLoader(cli), (line) => log(line));
-  runs = new RunManager(cli, panels);
+  const cache = new ResultsCache(reportLoader(cli), (line) => log(line));
+  const panels = new Panels(context.extensionUri, (uri) => cache.refresh(uri), (line) => log(line));
+  const states = new RunStates();
+  runs = new RunManager(cli, panels, states);
   log = (line) => runs?.log(line);
+  const lenses = new ResultLenses(cache, states);
+  const runsView = new RunsView(cache, states);
   context.subscriptions.push(
+    cache,
+    states,
+    lenses,
+    runsView,
+    vscode.languages.registerCodeLensProvider({ language: 'ptx', scheme: 'file' }, lenses),
+    (runsView.view = vscode.window.createTreeView('ptx.runs', { treeDataProvider: runsView, showCollapseAll: true })),
+    // Results depend on the spec on disk (what a run trains): saved, it may name other runs; any run that
+    // ends may have stored what another spec of the folder names too.
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.languageId === 'ptx') cache.invalidate(d.uri);
+    }),
+    runs.onDidFinish(() => cache.invalidate()),
+    // Specs changed outside the editor (a checkout, another tool) name other runs too.
+    watchSpecs((uri) => cache.invalidate(uri)),
     panels,
     runs,
     vscode.workspace.onDidGrantWorkspaceTrust(() => runs?.updateStatus()),
@@ -49,6 +76,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await client.start();
+}
+
+function watchSpecs(changed: (uri: vscode.Uri) => void): vscode.Disposable {
+  const w = vscode.workspace.createFileSystemWatcher('**/*.ptx', true, false, true);
+  w.onDidChange(changed);
+  return w;
 }
 
 export async function deactivate(): Promise<void> {

@@ -32,6 +32,12 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: RunM
       const target = uri ? vscode.Uri.parse(uri) : activeSpec();
       if (target) await panels.show('results', target, undefined, false);
     }),
+    vscode.commands.registerCommand('ptx.stop', (uri?: string) => {
+      const target = uri ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.languageId === 'ptx' ? vscode.window.activeTextEditor.document.uri : undefined;
+      // The spec's runs when there are any, else every run the editor started.
+      const stopped = runs.stop(target && runs.isRunning(target) ? target : undefined);
+      if (stopped === 0) void vscode.window.setStatusBarMessage('PTX: nothing is running', 4000);
+    }),
     vscode.commands.registerCommand('ptx.showAttention', async (uri?: string, block?: string) => {
       const target = uri ? vscode.Uri.parse(uri) : activeSpec();
       if (!target) return;
@@ -40,6 +46,20 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: RunM
       await panels.show('attention', target, run ? { run } : undefined, false);
     }),
     vscode.commands.registerCommand('ptx.showRunLog', () => runs.showLog()),
+    // The walkthrough's first step: the bundled quickstart spec, copied into the workspace (never over a file).
+    vscode.commands.registerCommand('ptx.openExample', async () => {
+      const source = vscode.Uri.joinPath(context.extensionUri, 'examples', 'quickstart.ptx');
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      if (!folder) {
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'ptx', content: text }));
+        return;
+      }
+      const target = vscode.Uri.joinPath(folder, 'quickstart.ptx');
+      const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+      if (!exists) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+      await vscode.window.showTextDocument(target);
+    }),
   );
 }
 

@@ -6,6 +6,8 @@ import type { EvalRecord, ReportData, RunRecord } from '../../runtime/src/report
 import { lossChart, type Series } from './render/curves.js';
 import { attentionGrid, headZoom, relativeChangeChart } from './render/heatmap.js';
 import { attentionEvals, compareSummaries, hasEarlier, referenceEval, tableRows, tokenLabels, visibleRuns } from './render/select.js';
+import { shortRunLabels } from './render/labels.js';
+import { runStyles, swatch } from './render/palette.js';
 import { compareTables, resultsTable } from './render/table.js';
 import { esc, formatLoss } from './render/text.js';
 import { readTheme, type Theme } from './render/theme.js';
@@ -92,8 +94,11 @@ export class App {
     return readTheme(getComputedStyle(document.documentElement));
   }
 
+  /** The content width of the panel (figures are drawn to it, and redrawn when it changes). */
   private width(): number {
-    return Math.max(360, (this.root.clientWidth || document.documentElement.clientWidth || 900) - 8);
+    const style = getComputedStyle(this.root);
+    const pad = (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
+    return Math.max(280, (this.root.clientWidth || document.documentElement.clientWidth || 900) - pad - 2);
   }
 
   render(): void {
@@ -106,7 +111,8 @@ export class App {
         : '';
     const d = this.data;
     const title = d ? `${this.state.view === 'results' ? 'Results' : 'Attention'} · ${esc(d.spec)}` : 'PTX Lab';
-    const sub = d ? `<span class="muted">${d.runs.length} run${d.runs.length === 1 ? '' : 's'} in the store · read ${esc(new Date(d.generated).toLocaleString())}</span>` : '';
+    const mine = d ? d.runs.filter((r) => r.current).length : 0;
+    const sub = d ? `<span class="muted">${mine} run${mine === 1 ? '' : 's'} of this spec · read ${esc(new Date(d.generated).toLocaleTimeString())}</span>` : '';
     const body = !d ? '<p class="empty">Loading results…</p>' : this.state.view === 'results' ? this.resultsView(d, theme) : this.attentionView(d, theme);
     this.root.innerHTML = `<header><h1>${title}</h1>${sub}</header>${tabs}<main data-view="${this.state.view}">${body}</main><div class="tip" role="status" hidden></div>`;
     this.tip = this.root.querySelector('.tip');
@@ -120,32 +126,48 @@ export class App {
   }
 
   private resultsView(d: ReportData, theme: Theme): string {
+    if (d.specErrors) {
+      return `<p class="empty" data-empty="errors">${esc(d.spec)} has ${d.specErrors} error${d.specErrors === 1 ? '' : 's'}: its results show again when it is fixed (see Problems).</p>`;
+    }
     const runs = visibleRuns(d, this.state.includeEarlier);
     const rows = tableRows(d, runs);
     const withAttention = new Set(attentionEvals(d, runs).map((e) => e.runHash));
-    const liveLines = [...this.live.entries()]
-      .filter(([, l]) => l.running)
+    const running = [...this.live.entries()].filter(([, l]) => l.running);
+    const style = runStyles(d, [...this.live.keys()], theme);
+    const label = (() => {
+      const labels = shortRunLabels([...runs.map((r) => r.name), ...this.live.keys()]);
+      return (name: string) => labels.get(name) ?? name;
+    })();
+    const liveLines = running
       .map(([name, l]) => {
         const step = l.steps[l.steps.length - 1] ?? 0;
         const loss = l.losses[l.losses.length - 1];
-        return `<li data-live="${esc(name)}"><progress max="${l.total}" value="${step}"></progress> <strong>${esc(name)}</strong> step ${step}/${l.total}${loss !== undefined ? ` · loss ${esc(formatLoss(loss))}` : ''}</li>`;
+        return `<li data-live="${esc(name)}" title="${esc(name)}">${swatch(style(name).colour)}<strong>${esc(label(name))}</strong> <progress max="${l.total}" value="${step}"></progress> ${step}/${l.total}${loss !== undefined ? ` · loss ${esc(formatLoss(loss))}` : ''}</li>`;
       })
       .join('');
     const earlier = hasEarlier(d)
-      ? `<label class="toggle"><input type="checkbox" id="earlier"${this.state.includeEarlier ? ' checked' : ''}> include results of earlier versions of the spec</label>`
+      ? `<label class="toggle"><input type="checkbox" id="earlier"${this.state.includeEarlier ? ' checked' : ''}> include results of earlier versions of its blocks</label>`
       : '';
-    const series: Series[] = runs.filter((r) => r.curve.steps.length && !this.live.get(r.name)?.running).map((r) => ({ id: r.hash, label: r.name, steps: r.curve.steps, losses: r.curve.losses }));
-    for (const [name, l] of this.live) if (l.running || !runs.some((r) => r.name === name)) series.push({ id: `live:${name}`, label: name, steps: l.steps, losses: l.losses, live: l.running });
+    const series: Series[] = runs
+      .filter((r) => r.curve.steps.length && !this.live.get(r.name)?.running)
+      .map((r) => ({ id: r.hash, label: label(r.name) + (r.current ? '' : ' (earlier)'), title: r.name, steps: r.curve.steps, losses: r.curve.losses, ...style(r.name) }));
+    for (const [name, l] of this.live) {
+      if (l.running || !runs.some((r) => r.name === name)) series.push({ id: `live:${name}`, label: label(name), title: name, steps: l.steps, losses: l.losses, live: l.running, ...style(name) });
+    }
     const compare = compareTables(compareSummaries(rows));
+    const table = resultsTable(rows, this.state.sort, withAttention, { label, style });
+    const train = this.host.kind === 'vscode' ? ` <button type="button" data-run-spec title="Run every block of ${esc(d.spec)}">▷ Train</button>` : '';
+    const empty = running.length ? '' : `<p class="empty" data-empty="none">No results yet for ${esc(d.spec)} as it is now —${train || ' run it with ptx run'}</p>`;
     return (
       (liveLines ? `<section class="live"><h2>Training</h2><ul>${liveLines}</ul></section>` : '') +
-      `<section><h2>Accuracy</h2>${earlier}${resultsTable(rows, this.state.sort, withAttention)}</section>` +
+      (table ? `<section><h2>Accuracy</h2>${earlier}${table}</section>` : `${empty}${earlier}`) +
       (compare ? `<section><h2>Compare blocks <span class="muted">(mean ± std over seeds)</span></h2>${compare}</section>` : '') +
-      `<section><h2>Loss curves</h2>${this.figure('loss-curves', lossChart(series, theme, { width: Math.min(this.width(), 960) }))}</section>`
+      (series.length ? `<section><h2>Loss curves</h2>${this.figure('loss-curves', lossChart(series, theme, { width: this.width() }))}</section>` : '')
     );
   }
 
   private attentionView(d: ReportData, theme: Theme): string {
+    if (d.specErrors) return `<p class="empty" data-empty="errors">${esc(d.spec)} has ${d.specErrors} error${d.specErrors === 1 ? '' : 's'}: its attention maps show again when it is fixed.</p>`;
     const runs = visibleRuns(d, true);
     const byHash = new Map(runs.map((r) => [r.hash, r]));
     const evals = attentionEvals(d, runs);
@@ -215,6 +237,7 @@ export class App {
       this.focusRun(hash);
       return this.commit();
     }
+    if (t.closest('[data-run-spec]')) return this.host.post({ type: 'run-spec' });
     const tab = t.closest('[data-tab]');
     if (tab) {
       this.state.view = tab.getAttribute('data-tab') as ViewKind;

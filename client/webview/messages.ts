@@ -25,7 +25,9 @@ export type ViewMessage =
   | { type: 'ready' }
   | { type: 'export'; format: 'svg' | 'png'; name: string; content: string }
   | { type: 'open-attention'; run: string }
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** The empty panel's Train button: run the whole spec. */
+  | { type: 'run-spec' };
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -70,8 +72,15 @@ function isEval(x: unknown): x is EvalRecord {
   );
 }
 
+function isBlock(x: unknown): boolean {
+  return isObj(x) && isStr(x.name) && ['pretrain', 'finetune', 'compare', 'evaluate'].includes(x.kind as string) && Array.isArray(x.runs) && x.runs.every(isStr);
+}
+
 export function isReportData(x: unknown): x is ReportData {
-  return isObj(x) && x.format === REPORT_FORMAT && isStr(x.spec) && isStr(x.generated) && Array.isArray(x.runs) && x.runs.every(isRun) && Array.isArray(x.evals) && x.evals.every(isEval);
+  return (
+    isObj(x) && x.format === REPORT_FORMAT && isStr(x.spec) && isStr(x.generated) && isNum(x.specErrors) && Array.isArray(x.blocks) && x.blocks.every(isBlock) &&
+    Array.isArray(x.runs) && x.runs.every(isRun) && Array.isArray(x.evals) && x.evals.every(isEval)
+  );
 }
 
 const isView = (x: unknown): x is ViewKind => x === 'results' || x === 'attention';
@@ -104,6 +113,7 @@ export function parseViewMessage(x: unknown): ViewMessage | null {
   switch (x.type) {
     case 'ready':
     case 'refresh':
+    case 'run-spec':
       return { type: x.type };
     case 'export': {
       if ((x.format !== 'svg' && x.format !== 'png') || !isStr(x.name) || !isStr(x.content) || x.content.length > MAX_EXPORT_CHARS) return null;

@@ -7,6 +7,24 @@ export interface ServerContext {
   store: DocumentStore;
   /** file: URL of docs/diagnostics.md, the target of every diagnostic's codeDescription. */
   diagnosticsDocUrl: string;
-  /** Folder where run results are stored, relative to a spec's folder (the `ptx.storeDirectory` setting). */
-  storeDirectory: () => string;
+  /** The `ptx.*` settings the server honours, as the client last sent them. */
+  settings: () => ServerSettings;
+}
+
+/** `ptx.inlayHints.*`: parameter counts on by default; the defaults a block takes off, collapsed or all. */
+export interface ServerSettings {
+  parameterCounts: boolean;
+  defaults: 'off' | 'collapsed' | 'all';
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { parameterCounts: true, defaults: 'off' };
+
+/** Reads the `ptx` section (initializationOptions or didChangeConfiguration); anything malformed keeps the default. */
+export function parseSettings(x: unknown): ServerSettings {
+  const hints = typeof x === 'object' && x !== null ? (x as { inlayHints?: unknown }).inlayHints : undefined;
+  const h = typeof hints === 'object' && hints !== null ? (hints as Record<string, unknown>) : {};
+  return {
+    parameterCounts: typeof h.parameterCounts === 'boolean' ? h.parameterCounts : DEFAULT_SETTINGS.parameterCounts,
+    defaults: h.defaults === 'off' || h.defaults === 'collapsed' || h.defaults === 'all' ? h.defaults : DEFAULT_SETTINGS.defaults,
+  };
 }

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeActionKind, createConnection, ProposedFeatures, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
-import type { ServerContext } from './context.js';
+import { DEFAULT_SETTINGS, parseSettings, type ServerContext, type ServerSettings } from './context.js';
 import { DocumentStore } from './documentStore.js';
 import { registerCodeActions } from './features/codeActions.js';
 import { registerCodeLens } from './features/codeLens.js';
@@ -23,22 +23,19 @@ import { registerSignatureHelp } from './features/signatureHelp.js';
 const connection = createConnection(ProposedFeatures.all);
 const store = new DocumentStore();
 let snippetSupport = false;
-let storeDirectory = '';
-let workspaceFolders: string[] = [];
+let settings: ServerSettings = DEFAULT_SETTINGS;
 
 const ctx: ServerContext = {
   connection,
   store,
   // dist/server.js → the extension's (or package's) docs/diagnostics.md.
   diagnosticsDocUrl: pathToFileURL(join(__dirname, '..', 'docs', 'diagnostics.md')).href,
-  storeDirectory: () => storeDirectory,
+  settings: () => settings,
 };
 
 connection.onInitialize((params): InitializeResult => {
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
-  workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
-  const options = params.initializationOptions as { storeDirectory?: unknown } | undefined;
-  if (typeof options?.storeDirectory === 'string') storeDirectory = options.storeDirectory;
+  settings = parseSettings(params.initializationOptions);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -61,10 +58,10 @@ connection.onInitialize((params): InitializeResult => {
   };
 });
 
-// Settings pushed by the client (`synchronize.configurationSection: 'ptx'`).
+// Settings pushed by the client (`synchronize.configurationSection: 'ptx'`); hints are asked for again.
 connection.onDidChangeConfiguration((change) => {
-  const ptx = (change.settings as { ptx?: { storeDirectory?: unknown } } | undefined)?.ptx;
-  if (typeof ptx?.storeDirectory === 'string') storeDirectory = ptx.storeDirectory;
+  settings = parseSettings((change.settings as { ptx?: unknown } | undefined)?.ptx);
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
 });
 
 registerDiagnostics(ctx);
@@ -80,7 +77,7 @@ registerSemanticTokens(ctx);
 registerFormatting(ctx);
 registerCodeActions(ctx);
 registerInlayHints(ctx);
-registerCodeLens(ctx, () => workspaceFolders);
+registerCodeLens(ctx);
 
 store.documents.listen(connection);
 connection.listen();

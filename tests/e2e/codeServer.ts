@@ -24,11 +24,11 @@ export function e2eTools(t: TestContext): { codeServer: string; chromium: string
   return { codeServer, chromium: browser };
 }
 
-/** Packages the extension exactly as users get it (`vsce package`, production dependencies included). */
+/** Packages the extension exactly as users get it (`npm run package`: vsce with the user README, production dependencies included). */
 export function packageExtension(outDir: string): string {
   assert.ok(existsSync(join(ROOT, 'dist', 'server.js')) && existsSync(join(ROOT, 'dist', 'client.js')), 'dist/ is missing: run npm run build first');
   const vsix = join(outDir, 'ptx-lab.vsix');
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-rewrite-relative-links', '--readme-path', 'client/README.md', '-o', vsix], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
   assert.equal(r.status, 0, `vsce package failed: ${r.stderr}${r.stdout}`);
   return vsix;
 }

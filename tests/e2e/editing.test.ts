@@ -1,5 +1,6 @@
 // End to end in a real VS Code (code-server + Chromium): the packaged extension on examples/figure1.ptx.
-// The theory warning shows as a squiggle and in Problems, the Train lens is there, hover shows the
+// The theory warning shows as a squiggle and in Problems (its code's link opens the docs read-only at its
+// section), the Train lens is there, hover shows the
 // parameter count, the quick fix to LoRA applies and the warning goes, completion offers the methods.
 // Screenshots go to test-artifacts/ (git-ignored).
 import assert from 'node:assert/strict';
@@ -25,6 +26,20 @@ test('VS Code (code-server): squiggle, Problems, lens, hover, LoRA quick fix, co
     const problemRow = page.locator('.markers-panel .monaco-list-row', { hasText: 'novel-attention-pattern' });
     await problemRow.first().waitFor({ timeout: 30_000 });
     await session.screenshot('editing-2-problems');
+
+    // The code's link opens the docs read-only at its section (not the raw file at line 1).
+    const docsLine = readFileSync(join(ROOT, 'docs', 'diagnostics.md'), 'utf8').split('\n').indexOf('### novel-attention-pattern') + 1;
+    await problemRow.first().locator('.monaco-link', { hasText: 'novel-attention-pattern' }).first().click();
+    await page.locator('.tabs-container .tab.active[aria-label*="diagnostics.md"]').first().waitFor({ timeout: 20_000 });
+    await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${docsLine},`) }).first().waitFor({ timeout: 20_000 });
+    const activeLine = page.locator('.editor-instance .monaco-editor .view-line', { hasText: '### novel-attention-pattern' });
+    await activeLine.first().waitFor({ timeout: 10_000 });
+    await page.keyboard.type('x');
+    await page.locator('.monaco-editor-overlaymessage, .monaco-editor .message', { hasText: /read-only|Cannot edit/i }).first().waitFor({ timeout: 10_000 });
+    await session.screenshot('editing-2b-diagnostic-docs');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+W');
+    await page.locator('.tabs-container .tab.active[aria-label*="figure1.ptx"]').first().waitFor({ timeout: 10_000 });
 
     // Hover on the prefix method: its trainable-parameter count.
     const prefixLine = editor.locator('.view-lines .view-line', { hasText: 'method: prefix(length: 1)' });

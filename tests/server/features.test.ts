@@ -253,7 +253,7 @@ compare c from p on hist { methods: [pre<|>fix(length: 12), lora(rank: 1)] }
     c.close(uri);
   });
 
-  test('inlay hints: parameter counts beside methods and defaulted values', async () => {
+  test('inlay hints: parameter counts beside methods; defaulted values off unless a setting asks', async () => {
     const c = server();
     const uri = c.open(SPEC);
     const hints = await c.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 999, character: 0 } } });
@@ -261,7 +261,7 @@ compare c from p on hist { methods: [pre<|>fix(length: 12), lora(rank: 1)] }
     const labels = hints.map((h) => String(h.label));
     assert.ok(labels.includes('96 params'), labels.join(' | '));
     assert.ok(labels.some((l) => /^\d+(\.\d)?k params$/.test(l)), labels.join(' | '));
-    assert.ok(labels.some((l) => l.startsWith('defaults:') && l.includes('test: 0.2')), labels.join(' | '));
+    assert.ok(!labels.some((l) => l.includes('default')), `no defaults hints by default: ${labels.join(' | ')}`);
   });
 
   test('code lenses: client commands with [uri, block name]', async () => {

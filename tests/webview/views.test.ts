@@ -32,11 +32,15 @@ function assertClean(p: OfflinePage): void {
   assert.deepEqual(p.outside, [], 'requests outside the page');
 }
 
-test('results table: the fixture numbers, one row per current run and task, sortable; compare mean ± std', { timeout: 60_000 }, (t) =>
+test('results table: the fixture numbers, one row per current run and task, grouped by task, sortable within each; compare mean ± std', { timeout: 60_000 }, (t) =>
   withReport(t, async (browser, file) => {
     const p = await openOffline(browser, file);
     const { page } = p;
-    const rows = page.locator('table[data-table="runs"] tbody tr');
+    const rows = page.locator('table[data-table="runs"] tr[data-run]');
+    // One group per task, its heading first, and every row in its task's group.
+    const tasks = [...new Set(data.evals.filter((e) => e.current).map((e) => e.task))];
+    assert.deepEqual(await page.locator('table[data-table="runs"] tbody[data-task]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-task'))), tasks);
+    for (const task of tasks) assert.equal(await page.locator(`tbody[data-task="${task}"] tr[data-run]:not([data-task="${task}"])`).count(), 0);
     const current = data.evals.filter((e) => e.current);
     const expectedRows = new Set(current.map((e) => `${e.runHash}/${e.task}`));
     assert.equal(await rows.count(), expectedRows.size);
@@ -49,15 +53,19 @@ test('results table: the fixture numbers, one row per current run and task, sort
       assert.equal(await row.locator('td[data-col="seed"]').innerText(), String(run.seed));
     }
 
-    // Sorting by exact match: descending on the first click, ascending on the second.
-    const exacts = async () => (await page.locator('table[data-table="runs"] td[data-col="exact"]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value')))));
+    // Sorting by exact match: descending on the first click, ascending on the second, within each task.
+    const exacts = async (task: string) => (await page.locator(`tbody[data-task="${task}"] td[data-col="exact"]`).evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value')))));
     await page.locator('button[data-sort="exact"]').click();
-    const down = await exacts();
-    assert.deepEqual(down, [...down].sort((a, b) => b - a));
+    for (const task of tasks) {
+      const down = await exacts(task);
+      assert.deepEqual(down, [...down].sort((a, b) => b - a));
+    }
     assert.equal(await page.locator('th:has(button[data-sort="exact"])').getAttribute('aria-sort'), 'descending');
     await page.locator('button[data-sort="exact"]').click();
-    const up = await exacts();
-    assert.deepEqual(up, [...up].sort((a, b) => a - b));
+    for (const task of tasks) {
+      const up = await exacts(task);
+      assert.deepEqual(up, [...up].sort((a, b) => a - b));
+    }
 
     // The compare block: mean ± sample std over the two seeds, computed here from the fixture.
     for (const group of ['tune/full', 'tune/lora(rank: 1)', 'tune/prefix(length: 2)']) {

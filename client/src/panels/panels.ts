@@ -1,5 +1,6 @@
-// The Results and Attention panels: one of each, opened beside the spec, showing the store of the spec
-// they were opened for. Data comes from `ptx report FILE --json` (the runtime reads its own store; the
+// The Results and Attention panels: one of each, opened beside the spec the first time and from then on
+// reused where the user put it, showing the results of the spec they were last opened for (only that
+// spec's runs: `ptx report` filters the shared store). Data comes from `ptx report FILE --json` (the runtime reads its own store; the
 // extension only talks to it through the process boundary); live loss points come from the run manager.
 // A serializer brings both panels back after a window reload, from the state the view saved.
 import { writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { parseState, parseViewMessage, type HostMessage, type ViewKind, type Vie
 import { panelHtml, webviewOptions } from './html.js';
 
 export const VIEW_TYPES: Record<ViewKind, string> = { results: 'ptx.results', attention: 'ptx.attention' };
-const TITLES: Record<ViewKind, string> = { results: 'PTX Results', attention: 'PTX Attention' };
+const TITLES: Record<ViewKind, string> = { results: 'Results', attention: 'Attention' };
 
 export type LoadData = (specUri: vscode.Uri) => Promise<ReportData>;
 
@@ -77,6 +78,9 @@ class ViewPanel {
       case 'open-attention':
         if (this.specUri) await this.owner.show('attention', this.specUri, { run: msg.run });
         return;
+      case 'run-spec':
+        if (this.specUri) await vscode.commands.executeCommand('ptx.runFile', this.specUri.toString());
+        return;
       case 'export':
         return this.owner.saveExport(msg, this.specUri);
     }
@@ -122,6 +126,26 @@ export class Panels implements vscode.Disposable {
     return this.panels.has(kind);
   }
 
+  /** Whether the panel is on screen showing this spec. */
+  isVisible(kind: ViewKind, specUri: vscode.Uri): boolean {
+    const v = this.panels.get(kind);
+    return !!v && v.panel.visible && v.specUri?.toString() === specUri.toString();
+  }
+
+  /**
+   * A run of this spec has started training: the Results panel shows it. Opened beside the spec when there
+   * is none; an open one is switched to this spec and brought forward in its own editor group, without
+   * taking the focus, and left where the user put it.
+   */
+  async showForRun(specUri: vscode.Uri): Promise<void> {
+    const view = this.panels.get('results');
+    if (view && view.specUri?.toString() === specUri.toString()) {
+      if (!view.panel.visible) view.panel.reveal(view.panel.viewColumn, true);
+      return;
+    }
+    await this.show('results', specUri);
+  }
+
   /** Opens (or reveals) a panel beside the editor for a spec, optionally showing one run. */
   async show(kind: ViewKind, specUri: vscode.Uri, focus?: { run?: string }, preserveFocus = true): Promise<void> {
     let view = this.panels.get(kind);
@@ -129,10 +153,10 @@ export class Panels implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(VIEW_TYPES[kind], TITLES[kind], { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(this.extensionUri));
       view = this.adopt(kind, panel);
     } else {
-      view.panel.reveal(undefined, preserveFocus);
+      view.panel.reveal(view.panel.viewColumn, preserveFocus);
     }
     view.specUri = specUri;
-    view.panel.title = `${TITLES[kind]}: ${path.basename(specUri.fsPath)}`;
+    view.panel.title = `${TITLES[kind]} · ${path.basename(specUri.fsPath)}`;
     view.focus = focus?.run ? { run: focus.run, view: kind } : undefined;
     await view.reload();
   }

@@ -1,9 +1,12 @@
 // Runs from the editor: `ptx run FILE [--only BLOCK] --events` as a child process per run, a progress
 // notification with step, loss and time left and a Cancel button (SIGTERM: the runtime stops at the next
-// step and saves a resumable snapshot), the log in an output channel, a status bar item with the backend
-// and what is running, live loss points to the Results panel, and a failed run's error with a button that
-// opens the spec where the problem is. Runs are refused in untrusted workspaces (training executes code
-// from node_modules and writes to the workspace).
+// step and saves a resumable snapshot), the log in an output channel in a user's words (wording.ts), a
+// status bar item with the backend and what is running (short run names), live loss points to the Results
+// panel (opened once, then reused where the user put it), the state of each run for the Runs view and the
+// result lenses (states.ts), and a failed run's error with a button that opens the spec where the problem
+// is. Progress is tracked per job, so a `ptx run` running several jobs at once reads right. A run asked for
+// while another uses the same store waits for it (the runtime allows one run per store). Runs are refused
+// in untrusted workspaces (training executes code from node_modules and writes to the workspace).
 import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,6 +14,8 @@ import type { Panels } from '../panels/panels.js';
 import { LineSplitter, parseEvent, type RangeJson, type RunEvent } from './events.js';
 import { formatEta } from './format.js';
 import { spawnCli } from './process.js';
+import type { RunStates } from './states.js';
+import { backendLine, backendName, exitLine, infoLine, isStopped, shortRun } from './wording.js';
 
 export type RunCommand = 'train' | 'evaluate' | 'compare' | 'file';
 
@@ -23,25 +28,28 @@ export interface RunRequest {
 
 interface ActiveRun {
   key: string;
+  uri: vscode.Uri;
   store: string;
   label: string;
   child: ChildProcess;
   cancelled: boolean;
-  current: string;
+  /** Jobs training or evaluating now, by job id. */
+  jobs: Map<string, { run: string; kind: 'train' | 'evaluate'; step: number; steps: number; resumedFrom?: number }>;
 }
-
-/** Exit codes of `ptx run` (runtime/src/commands/run.ts). */
-const STOPPED = new Set([130, 143]);
 
 export class RunManager implements vscode.Disposable {
   private readonly active = new Map<string, ActiveRun>();
   private readonly output: vscode.OutputChannel;
   private readonly status: vscode.StatusBarItem;
   private backend = '';
+  private readonly finished = new vscode.EventEmitter<vscode.Uri>();
+  /** A run of this spec ended (the store may hold new results). */
+  readonly onDidFinish = this.finished.event;
 
   constructor(
     private readonly cli: string,
     private readonly panels: Panels,
+    private readonly states: RunStates,
   ) {
     this.output = vscode.window.createOutputChannel('PTX Runs');
     this.status = vscode.window.createStatusBarItem('ptx.runs', vscode.StatusBarAlignment.Left, 20);
@@ -66,13 +74,36 @@ export class RunManager implements vscode.Disposable {
       this.status.tooltip = 'PTX Lab: runs are disabled until you trust this workspace (editing features work).';
     } else if (this.active.size) {
       const runs = [...this.active.values()];
-      this.status.text = `$(sync~spin) PTX ${backend}: ${runs.map((r) => r.current).join(', ')}`;
-      this.status.tooltip = `PTX Lab: running ${runs.map((r) => r.label).join(', ')} on the ${backend} backend. Click for the log.`;
+      const jobs = runs.flatMap((r) => [...r.jobs.values()]);
+      // Short: one job by its short name and percentage, several by their count.
+      const what =
+        jobs.length === 1
+          ? `${shortRun(jobs[0]!.run)}${jobs[0]!.steps ? ` ${Math.floor((100 * jobs[0]!.step) / jobs[0]!.steps)}%` : ''}`
+          : jobs.length > 1
+            ? `${jobs.length} jobs`
+            : runs.length === 1
+              ? runs[0]!.label
+              : `${runs.length} runs`;
+      this.status.text = `$(sync~spin) PTX: ${what}`;
+      this.status.tooltip = `PTX Lab: ${jobs.length ? jobs.map((j) => `${j.kind === 'train' ? 'training' : 'evaluating'} ${j.run}`).join(', ') : runs.map((r) => r.label).join(', ')} on ${backendName(backend)}. Click for the log; PTX: Stop stops it.`;
     } else {
       this.status.text = `$(beaker) PTX: ${backend}`;
-      this.status.tooltip = `PTX Lab: backend ${backend}${this.backend ? '' : ' (setting ptx.backend)'}. Click for the run log.`;
+      this.status.tooltip = `PTX Lab: backend ${backendName(backend)}${this.backend ? '' : ' (setting ptx.backend)'}. Click for the run log.`;
     }
+    void vscode.commands.executeCommand('setContext', 'ptx.running', this.active.size > 0);
     this.status.show();
+  }
+
+  /** Whether runs of this spec (any spec when undefined) are going on. */
+  isRunning(uri?: vscode.Uri): boolean {
+    return [...this.active.values()].some((r) => !uri || r.uri.toString() === uri.toString());
+  }
+
+  /** Stops the runs of a spec (all runs when undefined); each keeps a resumable snapshot. */
+  stop(uri?: vscode.Uri): number {
+    const runs = [...this.active.values()].filter((r) => !uri || r.uri.toString() === uri.toString());
+    for (const r of runs) this.cancel(r);
+    return runs.length;
   }
 
   private storeOf(uri: vscode.Uri): { cwd: string; store: string; setting: string } {
@@ -116,13 +147,10 @@ export class RunManager implements vscode.Disposable {
       return undefined;
     }
     const { cwd, store, setting } = this.storeOf(req.uri);
-    // The runtime allows one run per store (a lock file); say so here instead of starting a run that fails.
-    const busy = [...this.active.values()].find((r) => r.store === store);
-    if (busy) {
-      const pick = await vscode.window.showWarningMessage(`PTX: ${busy.label} is still running in the same results store; wait for it or cancel it.`, `Cancel ${busy.label}`);
-      if (pick) this.cancel(busy);
-      return undefined;
-    }
+    // The runtime allows one run per store (a lock file): wait for the run using it, in a notification
+    // that goes away by itself when the wait ends (and whose Cancel drops this request).
+    if (!(await this.waitForStore(store, label))) return undefined;
+    if (this.active.has(key)) return undefined;
     if (!(await this.saved(req.uri))) return undefined;
 
     const args = ['run', req.uri.fsPath, '--events'];
@@ -131,17 +159,36 @@ export class RunManager implements vscode.Disposable {
     if (backend !== 'auto') args.push('--backend', backend);
     this.output.appendLine(`\n[${new Date().toLocaleTimeString()}] ptx ${args.join(' ')}`);
     const child = spawnCli({ cli: this.cli, args, cwd, ...(setting ? { store: setting } : {}) });
-    const run: ActiveRun = { key, store, label, child, cancelled: false, current: label };
+    const run: ActiveRun = { key, uri: req.uri, store, label, child, cancelled: false, jobs: new Map() };
     this.active.set(key, run);
     this.updateStatus();
-    // The live loss curves go to the Results panel, opened beside the spec without taking the focus.
-    void this.panels.show('results', req.uri);
     try {
       return await this.watch(run, req);
     } finally {
       this.active.delete(key);
       this.updateStatus();
+      this.finished.fire(req.uri);
     }
+  }
+
+  /** Waits while another run of the editor uses `store`; false when the user gave up waiting. */
+  private async waitForStore(store: string, label: string): Promise<boolean> {
+    const busy = () => [...this.active.values()].find((r) => r.store === store);
+    if (!busy()) return true;
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `PTX: ${label}`, cancellable: true },
+      (progress, token) =>
+        new Promise<boolean>((resolve) => {
+          const tick = () => {
+            if (token.isCancellationRequested) return resolve(false);
+            const b = busy();
+            if (!b) return resolve(true);
+            progress.report({ message: `waits for ${b.label} to finish (same results store)` });
+            setTimeout(tick, 250);
+          };
+          tick();
+        }),
+    );
   }
 
   private cancel(run: ActiveRun): void {
@@ -163,7 +210,17 @@ export class RunManager implements vscode.Disposable {
         const errors: Array<{ message: string; run?: string }> = [];
         let withAttention = false;
         let lastFraction = 0;
+        let shown = false;
         let done: Extract<RunEvent, { event: 'done' }> | null = null;
+        /** The notification's line: the one job running, or how many are and how far each is. */
+        const report = (increment?: number, single?: string): void => {
+          const jobs = [...run.jobs.values()];
+          const message =
+            jobs.length > 1
+              ? jobs.map((j) => `${shortRun(j.run)} ${j.steps ? `${Math.floor((100 * j.step) / j.steps)}%` : '…'}`).join(' · ')
+              : (single ?? (jobs[0] ? `${jobs[0].kind === 'train' ? 'training' : 'evaluating'} ${shortRun(jobs[0].run)}` : ''));
+          progress.report({ message, ...(increment !== undefined && jobs.length <= 1 ? { increment } : {}) });
+        };
         const onEvent = (e: RunEvent): void => {
           switch (e.event) {
             case 'diagnostics':
@@ -172,16 +229,22 @@ export class RunManager implements vscode.Disposable {
               break;
             case 'backend':
               this.backend = e.name;
-              this.output.appendLine(`backend: ${e.name}${e.skipped.length ? ` (skipped ${e.skipped.join('; ')})` : ''}`);
+              this.output.appendLine(backendLine(e.name, e.skipped));
               break;
             case 'info':
-              this.output.appendLine(e.message);
+              {
+                const line = infoLine(e.message);
+                if (line !== null) this.output.appendLine(line);
+              }
               break;
             case 'job-start': {
               const what = e.kind === 'train' ? `training ${e.run}` : `evaluating ${e.run} on ${e.task ?? '?'}`;
-              run.current = e.kind === 'train' ? `training ${e.run}` : `evaluating ${e.run}`;
-              lastFraction = 0;
-              progress.report({ message: what });
+              run.jobs.set(e.id, { run: e.run, kind: e.kind, step: e.resumedFrom ?? 0, steps: e.steps ?? 0, ...(e.resumedFrom ? { resumedFrom: e.resumedFrom } : {}) });
+              if (e.kind === 'train') this.states.set(req.uri, e.run, { state: 'running', step: e.resumedFrom ?? 0, steps: e.steps ?? 0 });
+              lastFraction = e.resumedFrom && e.steps ? e.resumedFrom / e.steps : 0;
+              // A stopped run picks up where it stopped: say so, and start the bar there.
+              if (e.resumedFrom && e.steps) report(100 * lastFraction, `${shortRun(e.run)}: resuming at step ${e.resumedFrom}/${e.steps}`);
+              else report();
               this.output.appendLine(`${what}${e.steps ? ` (${e.steps} steps${e.trainable !== undefined ? `, ${e.trainable.toLocaleString('en-US')} trainable params` : ''}${e.resumedFrom ? `, resuming at step ${e.resumedFrom}` : ''})` : ''}`);
               this.updateStatus();
               break;
@@ -189,21 +252,36 @@ export class RunManager implements vscode.Disposable {
             case 'progress': {
               const fraction = e.step / Math.max(1, e.steps);
               const loss = Number.isFinite(e.loss) ? e.loss.toFixed(4) : String(e.loss);
-              const message = `${e.run}: step ${e.step}/${e.steps} · loss ${loss}${e.step < e.steps ? ` · ${formatEta(e.etaSeconds)}` : ''}`;
-              progress.report({ message, increment: Math.max(0, (fraction - lastFraction) * 100) });
+              const job = run.jobs.get(e.id) ?? { run: e.run, kind: 'train' as const, step: 0, steps: e.steps };
+              job.step = e.step;
+              job.steps = e.steps;
+              run.jobs.set(e.id, job);
+              const resumed = job.resumedFrom ? ` · resumed at ${job.resumedFrom}` : '';
+              report(Math.max(0, (fraction - lastFraction) * 100), `${shortRun(e.run)}: step ${e.step}/${e.steps} · loss ${loss}${e.step < e.steps ? ` · ${formatEta(e.etaSeconds)}` : ''}${resumed}`);
               lastFraction = fraction;
-              run.current = `${e.run} ${Math.floor(fraction * 100)}%`;
+              this.states.set(req.uri, e.run, { state: 'running', step: e.step, steps: e.steps });
               this.updateStatus();
+              // The first step of a run brings the Results panel (opened once, then reused where it is).
+              if (!shown) {
+                shown = true;
+                void this.panels.showForRun(req.uri);
+              }
               this.panels.live(req.uri, { type: 'live', run: e.run, step: e.step, steps: e.steps, loss: Number.isFinite(e.loss) ? e.loss : NaN });
               break;
             }
             case 'job-end': {
+              run.jobs.delete(e.id);
+              if (e.kind === 'train') {
+                const state = e.status === 'failed' ? { state: 'failed' as const, reason: e.reason ?? 'failed' } : e.status === 'stopped' ? { state: 'stopped' as const } : undefined;
+                this.states.set(req.uri, e.run, state);
+              }
+              this.updateStatus();
               const label = e.kind === 'train' ? e.run : `${e.run} on ${e.task ?? '?'}`;
               const text: Record<typeof e.status, string> = {
                 done: `  done in ${e.seconds.toFixed(1)}s${e.finalLoss !== undefined && e.finalLoss !== null ? `, final loss ${e.finalLoss.toFixed(4)}` : ''}`,
                 cached: `${label}: up to date`,
                 failed: `${label}: failed${e.reason ? ` (${e.reason})` : ''}`,
-                stopped: `${label}: stopped ${e.reason ?? ''}`,
+                stopped: `${label}: stopped${e.reason ? ` ${e.reason}` : ''}; the next run resumes from here`,
                 skipped: `${label}: skipped (${e.reason ?? ''})`,
               };
               this.output.appendLine(text[e.status]);
@@ -244,7 +322,12 @@ export class RunManager implements vscode.Disposable {
             this.output.appendLine(`could not start the runtime: ${err.message}`);
             finish(-1);
           });
-          run.child.on('close', (code, signal) => finish(code ?? (signal === 'SIGTERM' ? 143 : 1)));
+          run.child.on('close', (code, signal) => {
+            // Jobs the runtime did not end (it was killed) are no longer running.
+            for (const j of run.jobs.values()) if (j.kind === 'train') this.states.set(req.uri, j.run, { state: 'stopped', step: j.step });
+            run.jobs.clear();
+            finish(code ?? (signal === 'SIGTERM' ? 143 : 1));
+          });
         });
       });
     });
@@ -256,18 +339,23 @@ export class RunManager implements vscode.Disposable {
     code: number,
     r: { done: Extract<RunEvent, { event: 'done' }> | null; diagnostics: Array<{ file: string; range: RangeJson; severity: string; message: string }>; errors: Array<{ message: string; run?: string }>; withAttention: boolean },
   ): Promise<void> {
-    this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${run.label}: exit ${code}`);
+    this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${exitLine(run.label, code, run.cancelled)}`);
     await this.panels.refresh(req.uri);
     if (code === 0) {
       const d = r.done;
       const summary = d ? `${d.trained} trained, ${d.evaluated} evaluated, ${d.cached} up to date` : 'done';
-      void vscode.window.showInformationMessage(`PTX: ${run.label} finished (${summary}).`, 'Show Results').then((pick) => {
-        if (pick) void this.panels.show('results', req.uri, undefined, false);
-      });
+      // With the Results panel in view, the result is on screen: a status bar message instead of a toast
+      // over the panel's legend; otherwise a notification that brings the panel.
+      if (this.panels.isVisible('results', req.uri)) vscode.window.setStatusBarMessage(`$(check) PTX: ${run.label} finished (${summary})`, 10_000);
+      else {
+        void vscode.window.showInformationMessage(`PTX: ${run.label} finished (${summary}).`, 'Show Results').then((pick) => {
+          if (pick) void this.panels.show('results', req.uri, undefined, false);
+        });
+      }
       if (r.withAttention && (req.command === 'evaluate' || this.panels.isOpen('attention'))) await this.panels.show('attention', req.uri);
       return;
     }
-    if (STOPPED.has(code) || run.cancelled) {
+    if (isStopped(code) || run.cancelled) {
       void vscode.window.showInformationMessage(`PTX: ${run.label} stopped; its snapshot is saved and the next run resumes from it.`);
       return;
     }
@@ -287,6 +375,7 @@ export class RunManager implements vscode.Disposable {
   dispose(): void {
     for (const run of this.active.values()) this.cancel(run);
     this.active.clear();
+    this.finished.dispose();
     this.output.dispose();
     this.status.dispose();
   }

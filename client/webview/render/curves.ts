@@ -1,19 +1,54 @@
-// Loss curves as one SVG: training loss against step for each run, a log scale when the losses span more
-// than a decade, and a legend inside the figure so an exported SVG/PNG explains itself. Series differ in
-// colour (a colour-blind-safe palette) and in dash pattern, so they stay apart in grey scale too.
+// Curves as one SVG sized to the width it is given: a value against step for each series, a log scale
+// when the values span more than a decade, as many axis ticks as fit, and a legend inside the figure (so
+// an exported SVG/PNG explains itself) that flows into rows with short labels and the full name on hover.
+// Each series brings its colour and dash (palette.ts: one colour per run in every view); any number of
+// series, e.g. training and validation curves of the same runs.
+import { DASHES } from './palette.js';
 import type { Theme } from './theme.js';
 import { esc, fixed } from './text.js';
 
 export interface Series {
   id: string;
+  /** Legend text (short); `title` is the full name shown on hover. */
   label: string;
+  title?: string;
   steps: readonly number[];
   losses: readonly number[];
+  colour?: string;
+  dash?: string;
   /** Still training: drawn with a marker at its last point. */
   live?: boolean;
 }
 
-const DASHES = ['', '6 3', '2 3', '8 3 2 3', '1 2', '10 4'];
+/** Approximate width of 11 px text: enough to lay out the legend without measuring. */
+const CHAR_PX = 6.4;
+const MAX_LABEL = 34;
+
+interface LegendItem {
+  x: number;
+  row: number;
+  label: string;
+}
+
+/** Legend items flowed left to right into rows that fit `width`. */
+export function layoutLegend(labels: readonly string[], left: number, width: number): { items: LegendItem[]; rows: number } {
+  const items: LegendItem[] = [];
+  const room = Math.max(80, width - left - 8);
+  const maxChars = Math.max(8, Math.min(MAX_LABEL, Math.floor((room - 40) / CHAR_PX)));
+  let x = 0;
+  let row = 0;
+  for (const full of labels) {
+    const label = full.length > maxChars ? full.slice(0, maxChars - 1) + '…' : full;
+    const w = 28 + label.length * CHAR_PX + 18;
+    if (x > 0 && x + w > room) {
+      row++;
+      x = 0;
+    }
+    items.push({ x: left + x, row, label });
+    x += w;
+  }
+  return { items, rows: labels.length ? row + 1 : 0 };
+}
 
 function niceTicks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo || 1;
@@ -57,11 +92,11 @@ function logTicks(lo: number, hi: number): number[] {
   return out.length > 8 ? out.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9) : out;
 }
 
-export function lossChart(series: readonly Series[], theme: Theme, opts: { width: number; height?: number; title?: string }): string {
-  const width = Math.max(320, Math.round(opts.width));
-  const legendRows = Math.ceil(series.length / Math.max(1, Math.floor((width - 60) / 220)));
-  const plotH = opts.height ?? 260;
-  const m = { left: 58, right: 16, top: opts.title ? 28 : 12, bottom: 36 + legendRows * 18 };
+export function lossChart(series: readonly Series[], theme: Theme, opts: { width: number; height?: number; title?: string; yLabel?: string }): string {
+  const width = Math.max(280, Math.round(opts.width));
+  const legend = layoutLegend(series.map((s) => s.label + (s.live ? ' (training)' : '')), 58, width);
+  const plotH = opts.height ?? Math.round(Math.min(260, Math.max(160, width * 0.42)));
+  const m = { left: 58, right: 22, top: opts.title ? 28 : 12, bottom: 36 + legend.rows * 18 + (legend.rows ? 8 : 0) };
   const height = m.top + plotH + m.bottom;
   const pw = width - m.left - m.right;
   const font = `font-family="${esc(theme.fontFamily)}"`;
@@ -85,17 +120,18 @@ export function lossChart(series: readonly Series[], theme: Theme, opts: { width
       body += `<line x1="${m.left}" x2="${m.left + pw}" y1="${yy}" y2="${yy}" stroke="${theme.grid}"/>`;
       body += `<text x="${m.left - 6}" y="${yy}" dy="0.32em" text-anchor="end" font-size="11" fill="${theme.muted}">${esc(String(t))}</text>`;
     }
-    for (const t of niceTicks(0, maxStep, 6)) {
+    // As many step ticks as fit their labels (about 56 px each), so the last one is never cut.
+    for (const t of niceTicks(0, maxStep, Math.max(2, Math.min(8, Math.floor(pw / 56))))) {
       const xx = fixed(x(t));
       body += `<line x1="${xx}" x2="${xx}" y1="${m.top + plotH}" y2="${m.top + plotH + 4}" stroke="${theme.muted}"/>`;
       body += `<text x="${xx}" y="${m.top + plotH + 16}" text-anchor="middle" font-size="11" fill="${theme.muted}">${t}</text>`;
     }
     body += `<line x1="${m.left}" x2="${m.left + pw}" y1="${m.top + plotH}" y2="${m.top + plotH}" stroke="${theme.muted}"/>`;
     body += `<text x="${m.left + pw / 2}" y="${m.top + plotH + 30}" text-anchor="middle" font-size="11" fill="${theme.muted}">step</text>`;
-    body += `<text transform="translate(14 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="11" fill="${theme.muted}">training loss${log ? ' (log)' : ''}</text>`;
+    body += `<text transform="translate(14 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="11" fill="${theme.muted}">${esc(opts.yLabel ?? 'training loss')}${log ? ' (log)' : ''}</text>`;
     series.forEach((s, i) => {
-      const colour = theme.series[i % theme.series.length]!;
-      const dash = DASHES[i % DASHES.length]!;
+      const colour = s.colour ?? theme.series[i % theme.series.length]!;
+      const dash = s.dash ?? DASHES[i % DASHES.length]!;
       const line = (values: readonly number[]) => {
         const pts: string[] = [];
         for (let k = 0; k < s.steps.length; k++) if (Number.isFinite(values[k]!)) pts.push(`${fixed(x(s.steps[k]!))},${fixed(y(values[k]!))}`);
@@ -114,16 +150,16 @@ export function lossChart(series: readonly Series[], theme: Theme, opts: { width
       }
     });
   }
-  // Legend: a short sample of each line's colour and dash, then its label.
-  const perRow = Math.max(1, Math.floor((width - 60) / 220));
+  // Legend: a short sample of each line's colour and dash, then its label (the full name on hover).
   series.forEach((s, i) => {
-    const colour = theme.series[i % theme.series.length]!;
-    const dash = DASHES[i % DASHES.length]!;
-    const lx = m.left + (i % perRow) * 220;
-    const ly = m.top + plotH + 44 + Math.floor(i / perRow) * 18;
-    const label = s.label.length > 30 ? s.label.slice(0, 29) + '…' : s.label;
-    body += `<line x1="${lx}" x2="${lx + 22}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
-    body += `<text x="${lx + 28}" y="${ly}" dy="0.32em" font-size="11" fill="${theme.foreground}"><title>${esc(s.label)}</title>${esc(label)}${s.live ? ' (training)' : ''}</text>`;
+    const colour = s.colour ?? theme.series[i % theme.series.length]!;
+    const dash = s.dash ?? DASHES[i % DASHES.length]!;
+    const item = legend.items[i]!;
+    const lx = item.x;
+    const ly = m.top + plotH + 48 + item.row * 18;
+    body += `<g class="legend" data-legend="${esc(s.id)}"><title>${esc(s.title ?? s.label)}</title>`;
+    body += `<line x1="${fixed(lx)}" x2="${fixed(lx + 22)}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
+    body += `<text x="${fixed(lx + 28)}" y="${ly}" dy="0.32em" font-size="11" fill="${theme.foreground}">${esc(item.label)}</text></g>`;
   });
   const title = opts.title ? `<text x="${m.left}" y="16" font-size="13" font-weight="600" fill="${theme.foreground}">${esc(opts.title)}</text>` : '';
   return (

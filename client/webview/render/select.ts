@@ -4,14 +4,16 @@
 import type { EvalRecord, ReportData, RunRecord } from '../../../runtime/src/report/data.js';
 import { mean, std } from './stats.js';
 
-/** Runs to show: those the spec names today, or all when none are (or when asked for earlier versions). */
+/**
+ * Runs to show: those the spec names today, and when asked the earlier versions of its blocks (the report
+ * holds nothing else: another spec's runs never reach the views).
+ */
 export function visibleRuns(data: ReportData, includeEarlier: boolean): RunRecord[] {
-  if (includeEarlier || !data.runs.some((r) => r.current)) return data.runs;
-  return data.runs.filter((r) => r.current);
+  return includeEarlier ? data.runs : data.runs.filter((r) => r.current);
 }
 
 export function hasEarlier(data: ReportData): boolean {
-  return data.runs.some((r) => r.current) && data.runs.some((r) => !r.current);
+  return data.runs.some((r) => !r.current);
 }
 
 /**

@@ -15,6 +15,7 @@ import { RunStore } from '../store/run-store.js';
 import { parseOrExplain, usageLine } from './help.js';
 import { commandSpec } from './command-table.js';
 import { onPath, StoreError } from '../store/store-error.js';
+import { specRef } from '../store/spec-ref.js';
 
 const REPORT_COMMAND = commandSpec('report');
 export const REPORT_USAGE = usageLine(REPORT_COMMAND);
@@ -40,13 +41,16 @@ export async function runReport(args: string[], io: ReportIo = processIo()): Pro
     return 2;
   }
   const text = read.text;
-  // The spec only marks which stored results it still names; a spec with errors still gets its store shown.
+  // The store is shared by the specs of a folder: only this spec's runs are reported (collect.ts), and
+  // none while it has errors (what it names is then unknown).
   const { spec, diagnostics } = analyse(text);
-  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  const specErrors = diagnostics.filter((d) => d.severity === 'error').length;
   const store = io.env.PTX_STORE ? new RunStore(resolve(io.env.PTX_STORE)) : RunStore.besideSpec(file);
   const data = collectReport(store, {
     specName: basename(file),
-    spec: hasErrors ? null : spec,
+    spec: specErrors ? null : spec,
+    specRef: specRef(store.root, file),
+    specErrors,
     onSkip: (path, reason) => io.stderr(`ptx report: left out ${path}: ${reason} (the next ptx run moves it to the quarantine and redoes it)\n`),
   });
   if (json) {
@@ -54,7 +58,11 @@ export async function runReport(args: string[], io: ReportIo = processIo()): Pro
     return 0;
   }
   if (data.runs.length === 0) {
-    io.stderr(`ptx report: no finished runs in ${store.root}${storeState(store.root)}; run ptx run ${file} first\n`);
+    if (specErrors) {
+      io.stderr(`ptx report: ${file} has ${specErrors} error${specErrors === 1 ? '' : 's'}; fix ${specErrors === 1 ? 'it' : 'them'} (ptx check ${file}) to report its runs\n`);
+      return 1;
+    }
+    io.stderr(`ptx report: no finished runs of ${basename(file)} in ${store.root}${storeState(store.root)}; run ptx run ${file} first\n`);
     return 1;
   }
   let assets;

@@ -18,6 +18,7 @@ import { diagnosticJson, formatDiagnostic } from './check.js';
 import { commandHelp } from './help.js';
 import { commandLine, parseRunArgs, RUN_COMMAND, RUN_USAGE, type RunArgs } from './run/args.js';
 import { executePlan } from './run/execute.js';
+import { specRef } from '../store/spec-ref.js';
 import { StopRequest } from './run/interrupt.js';
 import { EventReporter, HumanReporter, type Reporter, type Summary } from './run/reporter.js';
 import { resultsJson, runJson } from './run/results-json.js';
@@ -179,7 +180,15 @@ async function runLocked(
     // PTX_SNAPSHOT_EVERY (seconds) overrides how often a running job saves a resumable snapshot.
     const every = Number(io.env.PTX_SNAPSHOT_EVERY);
     const snapshotEveryMs = io.env.PTX_SNAPSHOT_EVERY && Number.isFinite(every) && every >= 0 ? every * 1000 : undefined;
-    result = await executePlan(plan, { store, reporter, stop, summary: counts, backend: backend.name, ...(snapshotEveryMs !== undefined ? { snapshotEveryMs } : {}) });
+    result = await executePlan(plan, {
+      store,
+      reporter,
+      stop,
+      summary: counts,
+      backend: backend.name,
+      spec: specRef(store.root, parsed.file),
+      ...(snapshotEveryMs !== undefined ? { snapshotEveryMs } : {}),
+    });
   } finally {
     stop.uninstall();
   }

@@ -1,18 +1,21 @@
 // Reads every complete run and evaluation in a store into the plain data the views draw (data.ts). Only
 // entries whose manifest verifies count, so a stopped or half-written run never shows as a result. A run's
 // layout (reserved positions, input length) comes from its key, following a finetune's parent hashes to
-// the pretrain; "current" marks what the spec as it is now still names (same hash), so tables can leave
-// out results of earlier versions of a block.
+// the pretrain; "current" marks what the spec as it is now still names (same hash). The store is shared by
+// the specs of a folder, so with a `specRef` only this spec's runs are kept: current ones (whoever trained
+// them: same key, same numbers) and earlier versions of its own blocks (trained from this spec file under a
+// name it still has); another spec's runs of the same name are left out, and so is everything while the
+// spec has errors.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MethodSpec, Spec } from '../../../grammar/src/spec.js';
 import type { BackendName } from '../engine/types.js';
-import { buildPlan } from '../plan/plan.js';
+import { allFinetunes, buildPlan, expandRuns } from '../plan/plan.js';
 import { compareVerdicts, type MethodVerdict, type RunEvidence } from '../evidence/verdict.js';
 import { verifyEntry } from '../store/entry.js';
 import type { EvalInfo, RunInfo, RunMetrics } from '../store/records.js';
 import type { RunStore } from '../store/run-store.js';
-import { REPORT_FORMAT, type EvalRecord, type LossCurve, type MethodKind, type ReportData, type RunLayout, type RunRecord } from './data.js';
+import { REPORT_FORMAT, type BlockRuns, type EvalRecord, type LossCurve, type MethodKind, type ReportData, type RunLayout, type RunRecord } from './data.js';
 
 /** Points kept per loss curve: enough for a smooth line at any panel width, small enough to embed. */
 export const CURVE_POINTS = 1000;
@@ -67,16 +70,19 @@ function methodOf(key: RunKey): { kind: MethodKind; contextLength: number; kv: b
   return { kind: m.kind, contextLength: m.length, kv: m.kind === 'prefix' && m.space === 'kv' };
 }
 
-/** Hashes of the runs and evaluations that the spec names today, for each backend × threads seen. */
-function currentHashes(spec: Spec | null, combos: Iterable<string>): Set<string> {
-  const out = new Set<string>();
+/**
+ * Hashes of the runs and evaluations that the spec names today, for each backend × threads seen, with the
+ * name the spec gives them (a run trained by another spec with the same key is this spec's too, by its name).
+ */
+function currentHashes(spec: Spec | null, combos: Iterable<string>): Map<string, string> {
+  const out = new Map<string, string>();
   if (!spec) return out;
   for (const combo of combos) {
     const [backend, threads] = combo.split('×') as [BackendName, string];
     try {
       const plan = buildPlan(spec, { backend, threads: Number(threads) });
-      for (const job of plan.jobs) out.add(job.hash);
-      for (const job of plan.runs.values()) out.add(job.hash);
+      for (const job of plan.jobs) out.set(job.hash, job.run);
+      for (const job of plan.runs.values()) out.set(job.hash, job.run);
     } catch {
       // A spec that does not plan (unknown run names) marks nothing current.
     }
@@ -84,18 +90,38 @@ function currentHashes(spec: Spec | null, combos: Iterable<string>): Set<string>
   return out;
 }
 
-/**
- * `onSkip` hears of every entry left out because it does not verify (a stopped run, which has no manifest
- * yet, is not one of them). The report only reads: it moves nothing, since a `ptx run` may be writing.
- */
-export function collectReport(
-  store: RunStore,
-  opts: { specName: string; spec: Spec | null; now?: Date; onSkip?: (path: string, reason: string) => void },
-): ReportData {
+export interface CollectOptions {
+  specName: string;
+  /** The spec as it is now, or null when it has errors. */
+  spec: Spec | null;
+  /** The spec file as runs record it (store/spec-ref.ts): keeps only this spec's runs. Without it, all. */
+  specRef?: string;
+  specErrors?: number;
+  now?: Date;
+  /**
+   * Hears of every entry left out because it does not verify (a stopped run, which has no manifest yet, is
+   * not one of them). The report only reads: it moves nothing, since a `ptx run` may be writing.
+   */
+  onSkip?: (path: string, reason: string) => void;
+}
+
+/** The blocks that produce runs and the run names each stands for. */
+export function blockRuns(spec: Spec | null): BlockRuns[] {
+  if (!spec) return [];
+  const out: BlockRuns[] = [];
+  for (const name of spec.pretrains.keys()) out.push({ name, kind: 'pretrain', runs: [name] });
+  for (const name of spec.finetunes.keys()) out.push({ name, kind: 'finetune', runs: [name] });
+  for (const [name, c] of spec.compares) out.push({ name, kind: 'compare', runs: c.runs.map((r) => r.name) });
+  for (const [name, e] of spec.evaluates) out.push({ name, kind: 'evaluate', runs: expandRuns(spec, e.runs) });
+  return out;
+}
+
+export function collectReport(store: RunStore, opts: CollectOptions): ReportData {
   const skip = opts.onSkip ?? (() => {});
   const runsDir = join(store.root, 'runs');
   const keys = new Map<string, RunKey>();
   const loaded: Array<{ hash: string; info: RunInfo; written: string; metrics: RunMetrics }> = [];
+  const candidates: Array<{ hash: string; info: RunInfo; written: string }> = [];
   for (const hash of list(runsDir)) {
     const st = verifyEntry<RunInfo>(store.runDir(hash));
     if (st.state === 'invalid') skip(store.runDir(hash), st.reason);
@@ -106,6 +132,15 @@ export function collectReport(
       skip(store.runDir(hash), 'the entry has no metrics.json');
       continue;
     }
+    keys.set(hash, (st.manifest.key ?? {}) as RunKey);
+    candidates.push({ hash, info: st.manifest.info, written: st.manifest.written });
+  }
+  const current = currentHashes(opts.spec, new Set(candidates.map((r) => `${r.info.backend}×${r.info.threads ?? 1}`)));
+  const names = opts.spec ? new Set([...opts.spec.pretrains.keys(), ...allFinetunes(opts.spec).keys()]) : new Set<string>();
+  const mine = (c: { hash: string; info: RunInfo }): boolean =>
+    opts.specRef === undefined || current.has(c.hash) || (opts.spec !== null && c.info.spec === opts.specRef && names.has(c.info.name));
+  for (const { hash, info, written } of candidates) {
+    if (!mine({ hash, info })) continue;
     let metrics: RunMetrics;
     try {
       metrics = JSON.parse(readFileSync(join(store.runDir(hash), 'metrics.json'), 'utf8')) as RunMetrics;
@@ -114,8 +149,7 @@ export function collectReport(
       skip(store.runDir(hash), err instanceof Error ? err.message : String(err));
       continue;
     }
-    keys.set(hash, (st.manifest.key ?? {}) as RunKey);
-    loaded.push({ hash, info: st.manifest.info, written: st.manifest.written, metrics });
+    loaded.push({ hash, info, written, metrics });
   }
   const layoutOf = (hash: string, depth = 0): RunLayout | null => {
     const k = keys.get(hash);
@@ -125,14 +159,13 @@ export function collectReport(
     }
     return k.parent ? layoutOf(k.parent, depth + 1) : null;
   };
-  const current = currentHashes(opts.spec, new Set(loaded.map((r) => `${r.info.backend}×${r.info.threads ?? 1}`)));
 
   const runs: RunRecord[] = loaded.map(({ hash, info, written, metrics }) => {
     const key = keys.get(hash)!;
     const m = methodOf(key);
     return {
       hash,
-      name: info.name,
+      name: current.get(hash) ?? info.name,
       kind: info.kind,
       method: info.method,
       methodKind: m.kind,
@@ -175,7 +208,7 @@ export function collectReport(
       evals.push({
         hash,
         runHash: run.hash,
-        run: ev.info.run,
+        run: run.name,
         task: ev.info.task,
         exact: ev.info.exact,
         perToken: ev.info.perToken,
@@ -192,7 +225,16 @@ export function collectReport(
   runs.sort((a, b) => a.written.localeCompare(b.written) || a.name.localeCompare(b.name));
   evals.sort((a, b) => a.written.localeCompare(b.written) || a.run.localeCompare(b.run) || a.task.localeCompare(b.task));
   const verdicts = opts.spec ? verdictsOf(opts.spec, runs, evals) : [];
-  return { format: REPORT_FORMAT, spec: opts.specName, generated: (opts.now ?? new Date()).toISOString(), runs, evals, verdicts };
+  return {
+    format: REPORT_FORMAT,
+    spec: opts.specName,
+    generated: (opts.now ?? new Date()).toISOString(),
+    specErrors: opts.specErrors ?? 0,
+    blocks: blockRuns(opts.spec),
+    runs,
+    evals,
+    verdicts,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
-// What the results views draw: plain JSON collected from the run store (collect.ts). `ptx report --json`
+// What the results views draw: plain JSON collected from the run store (collect.ts), only what belongs to
+// one spec (a store is shared by the specs of a folder; content addressing keeps that safe). `ptx report --json`
 // prints it, `ptx report -o FILE.html` embeds it beside the view code, and the editor's panels receive it
 // over the webview message channel. The views (client/webview/render/) read nothing else.
 import type { AttentionRecord, BackendName } from '../engine/types.js';
@@ -48,7 +49,10 @@ export interface RunRecord {
   parent: string | null;
   /** A compare block's method group (`<compare>/<method>`) when the run is one seed of it. */
   group: string | null;
-  /** Whether the spec, as it is now, still names this exact run (same hash). */
+  /**
+   * Whether the spec, as it is now, names this exact run (same hash). Runs that are not current are results
+   * of an earlier version of one of its blocks (the same spec file trained a run of that name).
+   */
   current: boolean;
   layout: RunLayout | null;
   curve: LossCurve;
@@ -76,11 +80,22 @@ export interface EvalRecord {
   attention: AttentionRecord | null;
 }
 
+/** A block of the spec that produces runs, with the names of the runs it stands for (for lenses and views). */
+export interface BlockRuns {
+  name: string;
+  kind: 'pretrain' | 'finetune' | 'compare' | 'evaluate';
+  runs: string[];
+}
+
 export interface ReportData {
   format: typeof REPORT_FORMAT;
   /** The spec file's name (for titles). */
   spec: string;
   generated: string;
+  /** Errors in the spec as it is on disk: while it has any, no stored result is shown as its own. */
+  specErrors: number;
+  /** The spec's blocks that produce runs, as it is now (empty while it has errors). */
+  blocks: BlockRuns[];
   runs: RunRecord[];
   evals: EvalRecord[];
   /** One per method of every compare block of the spec as it is now (empty without a spec). */

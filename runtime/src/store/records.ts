@@ -18,6 +18,12 @@ export interface RunInfo {
   /** Training wall time over all sessions (a resumed run adds its sessions). */
   elapsedMs: number;
   finalLoss: number | null;
+  /**
+   * The spec file that trained it, relative to the folder holding the store (specRef), so that a spec's
+   * views can tell an earlier version of its own block from another spec's run of the same name.
+   * Absent in entries from before it was recorded.
+   */
+  spec?: string;
 }
 
 /** One evaluation on the validation sample during training (teacher-forced; see ScoreCounts). */

@@ -15,6 +15,7 @@ import { matchesExpected, type ExpectedKind } from '../../../grammar/src/service
 import type { ServerContext } from '../context.js';
 import type { Snapshot } from '../documentStore.js';
 import { safe } from '../safe.js';
+import { BLOCK_SNIPPETS } from './blockSnippets.js';
 
 const RETRIGGER = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 
@@ -131,14 +132,20 @@ export function completionItems(snap: Snapshot, offset: number, snippets: boolea
   const exclude = currentBlock?.name?.text;
   switch (c.kind) {
     case 'top': {
-      const items: CompletionItem[] = BLOCKS.map((b, i) => ({
-        label: b.keyword,
-        kind: CompletionItemKind.Keyword,
-        detail: b.synopsis,
-        documentation: { kind: MarkupKind.Markdown, value: `${b.doc}\n\n\`\`\`ptx\n${b.synopsis}\n\`\`\`` },
-        insertText: `${b.keyword} `,
-        sortText: `0${i}`,
-      }));
+      // One item per block keyword: the whole block as a snippet when the client takes snippets (only here,
+      // where a block can start), else the keyword.
+      const items: CompletionItem[] = BLOCKS.map((b, i) => {
+        const snippet = snippets ? BLOCK_SNIPPETS[b.keyword] : undefined;
+        return {
+          label: b.keyword,
+          kind: snippet ? CompletionItemKind.Snippet : CompletionItemKind.Keyword,
+          detail: snippet ? `${snippet.description} (block)` : b.synopsis,
+          documentation: { kind: MarkupKind.Markdown, value: `${b.doc}\n\n\`\`\`ptx\n${b.synopsis}\n\`\`\`` },
+          insertText: snippet ? snippet.body.replace(/\t/g, '  ') : `${b.keyword} `,
+          insertTextFormat: snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+          sortText: `0${i}`,
+        };
+      });
       if (c.allowThen) items.unshift({ label: 'then', kind: CompletionItemKind.Keyword, detail: 'compose with another task step', insertText: 'then ' });
       return items;
     }

@@ -45,6 +45,8 @@ export async function executePlan(
     snapshotEveryMs?: number;
     /** The counts, kept up to date as jobs end (a forced exit reports them as they are). */
     summary?: Omit<Summary, 'exitCode'>;
+    /** The spec file that asked for the runs, recorded with each run it trains. */
+    spec?: string;
   },
 ): Promise<ExecuteResult> {
   const { store, reporter, stop } = ctx;
@@ -96,6 +98,7 @@ export async function executePlan(
         backend: ctx.backend,
         baseWeights: modelWeights,
         snapshotEveryMs: ctx.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS,
+        ...(ctx.spec ? { spec: ctx.spec } : {}),
       });
       if (out.status === 'stopped') {
         summary.stopped = true;

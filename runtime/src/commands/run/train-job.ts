@@ -56,6 +56,8 @@ export async function runTrainJob(
     baseWeights: (hash: string) => NamedTensors;
     /** Also save a resumable snapshot this often while training (a crash or kill -9 loses at most this much). */
     snapshotEveryMs: number;
+    /** The spec file as the store records it (specRef). */
+    spec?: string;
   },
 ): Promise<TrainOutcome> {
   const { store, reporter, stop } = deps;
@@ -136,6 +138,7 @@ export async function runTrainJob(
       trainable: expected,
       elapsedMs,
       finalLoss: losses.length ? losses[losses.length - 1]! : null,
+      ...(deps.spec ? { spec: deps.spec } : {}),
     };
     const sessionSteps = losses.length - start;
     store.saveRun(job.hash, job.key, {

@@ -81,6 +81,12 @@ check(
   'data w { kind: words  words: 8  length: 2 }\nmodel m { width: 8 }\ntask es_es = translate(es, es)\npretrain p { model: m  data: w  tasks: [es_es] }\nevaluate [p] on [es_es] { probe: <|[1, 2]|> }',
   [{ code: 'invalid-probe', message: '17..24 (Spanish words)' }],
 );
+check('an input space with no test input', 'data d { values: 0..1  length: 2  vocab: 4 }\nmodel m { width: 8 }\npretrain p { model: m  data: d  tasks: [<|copy|>] }', [
+  { code: 'input-space-too-small', message: "none of the 4 possible inputs of data 'd' (length 2 over the values 0..1) is on the test side" },
+]);
+check('a run too big for the wasm backend', 'data d { length: 4 }\nmodel huge { width: 8192 }\npretrain p { model: <|huge|>  data: d  tasks: [copy] }', [
+  { code: 'run-exceeds-memory', message: "run 'p' needs about" },
+]);
 
 // ---- theory ----
 check('prefix for a new attention pattern', PREAMBLE + 'finetune f from base on desc { method: <|prefix(length: 2)|> }', [

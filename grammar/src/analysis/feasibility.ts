@@ -1,0 +1,140 @@
+// Can the runtime draw the examples a run needs? Its example streams (runtime/src/data/examples.ts) draw
+// inputs uniformly from the input values (with the repeat bias: a draw holding more than length/2 distinct
+// values is rejected half the time), keep only those on the wanted side of the hash split (grammar/src/split.ts)
+// and give up after 100,000 draws in a row without one. An input space too small for its split (4 inputs,
+// none of them on the test side) or a test fraction at the edge of the hash's resolution (test: 1e-300,
+// test: 0.9999999) passes every other check and then fails in the middle of `ptx run`; this check finds it
+// first.
+//
+// Small spaces (at most ENUMERATION_LIMIT inputs) are counted exactly: every input is hashed and weighted by
+// how often a draw yields it. Larger spaces hold so many inputs that each side's share is the share of 32-bit
+// hash values below (or above) ⌈test · 2³²⌉. A side is usable when a draw lands on it with probability at
+// least MIN_SIDE_SHARE: then 100,000 draws all missing it has probability below e^-100, negligible even over
+// the ~10¹⁰ examples of the longest run the catalogue allows.
+import { wordLangRange } from '../catalogue/words.js';
+import { formatCount } from '../params.js';
+import type { Range } from '../syntax/ast.js';
+import type { DataSpec, Lang } from '../spec.js';
+import { hashEnd, hashStart, hashToken } from '../split.js';
+import type { AnalysisContext } from './context.js';
+
+export type SplitSide = 'train' | 'test';
+
+/** Inputs counted one by one up to this many (~2 ms for 65,536 inputs of length 16). */
+export const ENUMERATION_LIMIT = 65_536;
+/** The smallest usable probability that a draw lands on a side (see the file comment). */
+export const MIN_SIDE_SHARE = 1e-3;
+/** Draws in a row after which a runtime example stream gives up (runtime/src/data/examples.ts). */
+export const MAX_REJECTIONS = 100_000;
+
+/** What the split does to one input space: values lo..hi at each of `length` positions. */
+export interface SplitCount {
+  /** Number of distinct inputs, values^length (may be Infinity as a float for huge spaces). */
+  inputs: number;
+  /** Whether every input was hashed (then `testInputs` is exact). */
+  exact: boolean;
+  /** Inputs on the test side (exact counts only). */
+  testInputs: number;
+  /** Probability that one draw (with the repeat bias) is on the test side. */
+  testShare: number;
+}
+
+const cache = new Map<string, SplitCount>();
+
+/** The split of inputs of `length` tokens drawn from lo..hi, as the runtime draws them. */
+export function countSplit(lo: number, hi: number, length: number, test: number, repeats: boolean): SplitCount {
+  const key = `${lo},${hi},${length},${test},${repeats}`;
+  let c = cache.get(key);
+  if (!c) {
+    c = computeSplit(lo, hi, length, test, repeats);
+    // Specs use a handful of data blocks; the bound only keeps a long editing session from growing it.
+    if (cache.size > 512) cache.clear();
+    cache.set(key, c);
+  }
+  return c;
+}
+
+function computeSplit(lo: number, hi: number, length: number, test: number, repeats: boolean): SplitCount {
+  const values = hi - lo + 1;
+  const inputs = Math.pow(values, length);
+  // ⌈test · 2³²⌉ hash values are below test · 2³² (scaling by a power of two is exact).
+  const threshold = Math.ceil(test * 4294967296);
+  if (inputs > ENUMERATION_LIMIT) return { inputs, exact: false, testInputs: 0, testShare: threshold / 4294967296 };
+  // Every input, in odometer order, with the hash state after each prefix and the count of each value, so
+  // one step costs one token's hash and the distinct count is kept up to date.
+  const digits = new Array<number>(length).fill(0);
+  const states = new Array<number>(length + 1);
+  states[0] = hashStart(length);
+  for (let i = 0; i < length; i++) states[i + 1] = hashToken(states[i]!, lo);
+  const seen = new Array<number>(values).fill(0);
+  seen[0] = length;
+  let distinct = 1;
+  let testInputs = 0;
+  let testWeight = 0;
+  let totalWeight = 0;
+  for (;;) {
+    // The runtime rejects half the draws with more than length/2 distinct values.
+    const weight = repeats && distinct > length / 2 ? 0.5 : 1;
+    totalWeight += weight;
+    if (hashEnd(states[length]!) < threshold) {
+      testInputs++;
+      testWeight += weight;
+    }
+    let i = length - 1;
+    while (i >= 0 && digits[i] === values - 1) i--;
+    if (i < 0) break;
+    for (let j = i; j < length; j++) {
+      const from = digits[j]!;
+      const to = j === i ? from + 1 : 0;
+      if (--seen[from]! === 0) distinct--;
+      if (seen[to]!++ === 0) distinct++;
+      digits[j] = to;
+      states[j + 1] = hashToken(states[j]!, lo + to);
+    }
+  }
+  return { inputs, exact: true, testInputs, testShare: testWeight / totalWeight };
+}
+
+/** The input values of `data` for a task reading language `lang` (words), as an inclusive range. */
+export function inputValues(data: DataSpec, lang: Lang): [number, number] {
+  return data.kind === 'words' ? wordLangRange(lang, data.words) : [data.values[0], data.values[1]];
+}
+
+const LANG_NAME: Record<Lang, string> = { en: 'English', de: 'German', es: 'Spanish' };
+
+/**
+ * Reports when a run cannot draw inputs on `side` of `data`'s split (inputs in language `lang` on word
+ * data). `need` says who needs them ("run 'base' trains on", "the evaluation of run 'base' draws"). Returns
+ * true when the side is usable.
+ */
+export function checkSplitSide(ctx: AnalysisContext, data: DataSpec, lang: Lang, side: SplitSide, need: string, range: Range): boolean {
+  const [lo, hi] = inputValues(data, lang);
+  const c = countSplit(lo, hi, data.length, data.test, data.repeats);
+  const share = side === 'test' ? c.testShare : 1 - c.testShare;
+  if (share >= MIN_SIDE_SHARE) return true;
+  const values = hi - lo + 1;
+  const space = data.kind === 'words' ? `length ${data.length} over ${values} ${LANG_NAME[lang]} words` : `length ${data.length} over the values ${lo}..${hi}`;
+  const sideName = side === 'test' ? 'test' : 'training';
+  const fix =
+    side === 'test'
+      ? `use more ${data.kind === 'words' ? 'words' : 'values'} or a longer length, or raise test`
+      : `use more ${data.kind === 'words' ? 'words' : 'values'} or a longer length, or lower test`;
+  let what: string;
+  if (c.exact) {
+    const onSide = side === 'test' ? c.testInputs : c.inputs - c.testInputs;
+    what =
+      onSide === 0 && c.inputs === 1
+        ? `the one possible input of data '${data.name}' (${space}) is not on the ${sideName} side of the split (test: ${data.test})`
+        : onSide === 0
+        ? `none of the ${formatCount(c.inputs)} possible inputs of data '${data.name}' (${space}) is on the ${sideName} side of the split (test: ${data.test})`
+        : `only ${formatCount(onSide)} of the ${formatCount(c.inputs)} possible inputs of data '${data.name}' (${space}) ${onSide === 1 ? 'is' : 'are'} on the ${sideName} side of the split (test: ${data.test}), so a draw finds one with probability ${share.toPrecision(2)}`;
+  } else {
+    what = `test: ${data.test} puts a share of ${share.toPrecision(2)} of the inputs of data '${data.name}' (${space}) on the ${sideName} side (the split hashes each input to 32 bits)`;
+  }
+  ctx.report(
+    'input-space-too-small',
+    range,
+    `${what}; ${need} ${sideName} inputs and gives up after ${formatCount(MAX_REJECTIONS)} draws without one (a side needs a share of at least ${MIN_SIDE_SHARE}); ${fix}`,
+  );
+  return false;
+}

@@ -1,0 +1,133 @@
+// How much memory a run needs, estimated before it trains, against the limit of the smallest backend: the
+// wasm backend addresses at most 4 GiB and aborts with "memory access out of bounds" past it (width 8192 with
+// everything else tiny used to run 33 s and die at 6.6 GB). The check cannot know which backend `ptx run`
+// will pick, so every run is held to the wasm limit, and the estimate counts everything the process holds
+// for the run (the tensors and, conservatively, the engine's JavaScript-side buffers too).
+//
+// The figures follow the engine (runtime/src/engine/): float32 everywhere; the trainer keeps the base weights
+// as tensors and, for full fine-tuning, a second copy being trained; the optimizer keeps the flat parameters,
+// the flat gradient and its moments in JavaScript; a training step runs forward and backward inside one
+// tf.tidy, so every intermediate of the step is alive at its end. The per-row coefficients below were
+// measured with tf.profile on real steps (peak bytes over a step, per row × width, row × MLP width and
+// logit × vocabulary) and rounded up; tests/grammar/memory-estimate.test.ts checks the estimate stays above
+// what real steps, evaluations and prompt searches allocate, and not far above.
+import type { Range } from '../syntax/ast.js';
+import type { MethodSpec, ModelSpec, OptimizerSpec } from '../spec.js';
+import { modelParameterCount, trainableParameters } from '../params.js';
+import type { AnalysisContext } from './context.js';
+
+/** The wasm backend's address space. */
+export const BACKEND_MEMORY_LIMIT = 4 * 2 ** 30;
+
+/** Test examples per evaluation batch (runtime/src/commands/run/eval-job.ts, EVAL_BATCH). */
+export const EVAL_ROWS = 256;
+/** Prompt search: candidate tokens per iteration at most, and rows per forward pass (runtime/src/engine/prompt-search.ts). */
+export const PROMPT_CANDIDATES = 64;
+export const PROMPT_ROWS_PER_PASS = 2048;
+
+/** Floats alive per unit during a training step (forward + backward) and a forward pass alone. */
+const TRAIN = { rowMlp: 24, rowWidth: 55, attention: 3, logit: 16, weights: 3 };
+const FORWARD = { rowMlp: 8, rowWidth: 20, attention: 1, logit: 6, weights: 1 };
+
+/** Bytes of one test example as JavaScript arrays (two arrays of `length` small integers, the object). */
+function exampleBytes(length: number): number {
+  return 16 * length + 112;
+}
+
+/** The shape of the sequences a run's model reads. */
+export interface RunShape {
+  model: ModelSpec;
+  vocab: number;
+  reserve: number;
+  length: number;
+}
+
+export interface MemoryEstimate {
+  /** Base weights (and the copy being trained), in bytes. */
+  weights: number;
+  /** The optimizer's flat parameters, gradient and moments. */
+  optimizer: number;
+  /** The largest phase: a training step's gradients and activations, an evaluation, or a prompt search. */
+  working: number;
+  /** What `working` is, for messages ("a training step at batch 64"). */
+  phase: string;
+  total: number;
+}
+
+/** Floats alive during one pass over `rows` sequences of T positions (Tk keys), `logits` of them scored. */
+function passFloats(c: typeof TRAIN, s: RunShape, P: number, rows: number, T: number, Tk: number, logits: number): number {
+  const { layers, width, mlp, heads } = s.model;
+  const perLayer = c.rowMlp * rows * T * mlp + c.rowWidth * rows * T * width + c.attention * rows * heads * T * Tk;
+  return c.weights * P + layers * perLayer + c.logit * logits * s.vocab;
+}
+
+/** The memory of one run (training with `method` at `batch`, then its evaluation on `samples` examples). */
+export function runMemory(s: RunShape, method: MethodSpec, optimizerKind: OptimizerSpec['kind'], batch: number, samples: number): MemoryEstimate {
+  const P = modelParameterCount(s.model, s.vocab);
+  const trainable = trainableParameters(method, s.model, s.vocab).total;
+  const T = s.reserve + 2 * s.length - 1;
+  const Tk = T + (method.kind === 'prefix' && method.space === 'kv' ? method.length : 0);
+  // Tensors: the base and (full) the trained copy or (others) the trainable tensors; plus the base as
+  // JavaScript data (a finetune's parent weights stay loaded for the session).
+  const weights = 4 * ((method.kind === 'full' ? 2 * P : P + trainable) + P);
+  const optimizer = 4 * trainable * optimizerBuffers(optimizerKind);
+  const phases: Array<[string, number]> = [];
+  if (method.kind === 'prompt') {
+    const candidates = Math.min(s.vocab, PROMPT_CANDIDATES);
+    const rows = Math.min(candidates, Math.max(1, Math.floor(PROMPT_ROWS_PER_PASS / batch))) * batch;
+    phases.push([`a prompt search over ${rows} rows`, 4 * passFloats(FORWARD, s, P, rows, T, Tk, rows * s.length)]);
+  } else {
+    phases.push([`a training step at batch ${batch}`, 4 * passFloats(TRAIN, s, P, batch, T, Tk, batch * s.length)]);
+  }
+  phases.push(evaluationPhase(s, Tk, P, samples));
+  const [phase, working] = phases.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { weights, optimizer, working, phase, total: weights + optimizer + working };
+}
+
+/** The memory of evaluating a run of this shape on `samples` test examples (the evaluate block's own check). */
+export function evaluationMemory(s: RunShape, samples: number): MemoryEstimate {
+  const P = modelParameterCount(s.model, s.vocab);
+  const [phase, working] = evaluationPhase(s, s.reserve + 2 * s.length - 1, P, samples);
+  // A run loaded for evaluation: its base and trained weights, and its parent's weights kept for the session.
+  const weights = 4 * 3 * P;
+  return { weights, optimizer: 0, working, phase, total: weights + working };
+}
+
+/** Greedy decoding of EVAL_ROWS test examples at a time (one scored position per step), and the test set itself. */
+function evaluationPhase(s: RunShape, Tk: number, P: number, samples: number): [string, number] {
+  const rows = Math.min(EVAL_ROWS, samples);
+  const T = s.reserve + 2 * s.length - 1;
+  // LoRA's merged weights are built for each pass: one more copy of the weights.
+  return [`an evaluation on ${samples} test examples`, 4 * (passFloats(FORWARD, s, P, rows, T, Tk, rows) + P) + samples * exampleBytes(s.length)];
+}
+
+/** Flat buffers of the optimizer per trainable scalar: parameters, gradient, and two moments (AdamW) or momentum (SGD). */
+function optimizerBuffers(kind: OptimizerSpec['kind']): number {
+  return kind === 'adamw' ? 4 : 3;
+}
+
+/** "6.4 GiB", "512 MiB", "3.1 KiB". */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return i === 0 ? `${Math.round(n)} bytes` : `${n >= 100 ? Math.round(n) : n.toFixed(1).replace(/\.0$/, '')} ${units[i]}`;
+}
+
+/** Reports a run whose estimate exceeds the backend limit; `run` names it in the message. Returns true when it fits. */
+export function checkRunMemory(ctx: AnalysisContext, estimate: MemoryEstimate, run: string, range: Range): boolean {
+  if (estimate.total <= BACKEND_MEMORY_LIMIT) return true;
+  const parts = [`weights ${formatBytes(estimate.weights)}`];
+  if (estimate.optimizer > 0) parts.push(`optimizer state ${formatBytes(estimate.optimizer)}`);
+  parts.push(`${estimate.phase} ${formatBytes(estimate.working)}`);
+  ctx.report(
+    'run-exceeds-memory',
+    range,
+    `${run} needs about ${formatBytes(estimate.total)} (${parts.join(', ')}), more than the ${formatBytes(BACKEND_MEMORY_LIMIT)} the wasm backend can address; ` +
+      `the check cannot know which backend will run, so it holds every run to that, the smallest limit; use a smaller width, mlp, layers, vocabulary or batch`,
+  );
+  return false;
+}

@@ -43,6 +43,11 @@ check('finetune from a prefix-tuned run', PREAMBLE + 'finetune p1 from base on a
 
 // ---- keys ----
 check('unknown key with a suggestion', 'data d { <|lenght|>: 4 }', [{ code: 'unknown-key', message: "did you mean 'length'" }]);
+check(
+  'an unknown key lists every key of the block, also those already set (not just "clip")',
+  PREAMBLE + 'pretrain p { model: m  data: digits  tasks: [asc]  steps: 1  batch: 4  seed: 0  optimizer: sgd  reserve: 0  <|hasOwnProperty|>: 1 }',
+  [{ code: 'unknown-key', message: "unknown key of pretrain 'hasOwnProperty' (expected one of: model, data, tasks, steps, batch, seed, optimizer, clip, reserve)" }],
+);
 check('duplicate key', 'data d { length: 4  <|length|>: 5 }', [{ code: 'duplicate-key' }]);
 check('missing required key', 'model <|m2|> { layers: 1 }', [{ code: 'missing-key', message: "'width'" }]);
 check('a key with no effect on word data', 'data w { kind: words  <|vocab|>: 10 }', [{ code: 'ignored-key' }]);

@@ -319,8 +319,10 @@ class Analyser {
     for (const entry of entries) {
       const i = table.index.get(entry.key.text);
       if (i === undefined) {
-        const candidates = table.keys.map((k) => k.name).filter((n) => !entries.some((e) => e.key.text === n));
-        this.ctx.reportUnknown('unknown-key', entry.key.range, `key of ${b.kind}`, entry.key.text, candidates);
+        // Every key of the block kind, set or not: the message lists what the block accepts (listing only the
+        // keys not yet set made `hasOwnProperty` in a full block say "expected one of: clip"), and the list is
+        // the same for every block of a kind, as reportUnknown's memo (by kind and word) requires.
+        this.ctx.reportUnknown('unknown-key', entry.key.range, `key of ${b.kind}`, entry.key.text, () => table.keys.map((k) => k.name));
         continue;
       }
       const key = table.keys[i]!;

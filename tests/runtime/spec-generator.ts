@@ -1,0 +1,118 @@
+// Random small specs for the check/run agreement property (check-run-agreement.test.ts): seeded, so a
+// failure is reproducible from its index, and biased towards the edges where the check and the runtime
+// used to disagree: one-value and two-value ranges, length 1, test fractions at the hash's resolution,
+// two-word vocabularies, reserves and contexts just big enough or just too small. Every run is tiny (width
+// ≤ 16, at most 3 steps at batch ≤ 6) and every run is evaluated on at most 12 samples, so a clean spec
+// trains and evaluates in milliseconds.
+import { Rng } from '../../runtime/src/data/rng.js';
+
+/** Test fractions: the hash's edges (where the check must refuse) one time in three, usual ones otherwise. */
+const EDGE_TESTS = [1e-300, 1e-9, 1e-6, 2e-4, 0.001, 0.002, 0.01, 0.99, 0.998, 0.999, 0.9999999];
+const USUAL_TESTS = [0.1, 0.2, 0.3, 0.5, 0.8];
+const LANGS = ['en', 'de', 'es'];
+
+function pick<T>(r: Rng, xs: readonly T[]): T {
+  return xs[r.int(xs.length)]!;
+}
+
+/** A digit task: one primitive or a composition of two. */
+function digitTask(r: Rng): string {
+  const one = (): string => {
+    switch (r.int(6)) {
+      case 0:
+        return `sort(${pick(r, ['ascending', 'descending'])})`;
+      case 1:
+        return `add(${r.int(5) - 1})`;
+      case 2:
+        return 'histogram';
+      case 3:
+        return 'copy';
+      case 4:
+        return 'reverse';
+      default:
+        return 'sort(ascending) then add(1)';
+    }
+  };
+  return r.int(4) === 0 ? `${one()} then ${one()}` : one();
+}
+
+/** A word task: translations from one language, copies and reversals. */
+function wordTask(r: Rng): string {
+  const from = pick(r, LANGS);
+  const to = pick(r, LANGS);
+  switch (r.int(4)) {
+    case 0:
+      return 'copy';
+    case 1:
+      return 'reverse';
+    case 2:
+      return `translate(${from}, ${to}) then reverse`;
+    default:
+      return `translate(${from}, ${to})`;
+  }
+}
+
+function method(r: Rng, reserve: number): string {
+  // Now and then one position longer than the reserve (the check must refuse it).
+  const len = Math.max(1, reserve) + (r.int(5) === 0 ? 1 : -r.int(Math.max(1, reserve)));
+  switch (r.int(6)) {
+    case 0:
+      return 'full';
+    case 1:
+      return `lora(rank: ${1 + r.int(3)}, targets: [${pick(r, ['query', 'output', 'mlp_in', 'value, mlp_out'])}])`;
+    case 2:
+      return `prefix(length: ${len})`;
+    case 3:
+      return `prefix(length: ${1 + r.int(3)}, space: kv)`;
+    case 4:
+      return `soft_prompt(length: ${len})`;
+    default:
+      return `prompt(length: ${len})`;
+  }
+}
+
+/** The text of random spec number `index` of the sequence seeded by `seed`. */
+export function randomSpec(seed: number, index: number): string {
+  const r = new Rng((seed * 1_000_003 + index * 7919) >>> 0);
+  const words = r.int(3) === 0;
+  const length = 1 + r.int(5);
+  const test = r.int(3) === 0 ? pick(r, EDGE_TESTS) : pick(r, USUAL_TESTS);
+  const repeats = r.int(3) > 0;
+  const lines: string[] = [];
+  if (words) {
+    lines.push(`data d { kind: words  words: ${2 + r.int(6)}  length: ${length}  test: ${test}  repeats: ${repeats} }`);
+  } else {
+    const lo = r.int(3);
+    const hi = lo + pick(r, [0, 0, 1, 1, 2, 3, 5, 7]);
+    // Mostly enough vocabulary for the tasks, sometimes not (the check must say so).
+    const vocab = Math.max(2, hi + 1 + r.int(4) + (r.int(4) === 0 ? -1 : length));
+    lines.push(`data d { values: ${lo}..${hi}  length: ${length}  vocab: ${vocab}  test: ${test}  repeats: ${repeats} }`);
+  }
+  const heads = pick(r, [1, 1, 2, 4]);
+  const width = pick(r, [4, 8, 8, 12, 16]);
+  const reserve = r.int(4);
+  const need = reserve + 2 * length - 1;
+  const context = Math.max(2, need + pick(r, [0, 0, 0, 1, 3, 3, -1]));
+  lines.push(
+    `model m { layers: ${1 + r.int(2)}  heads: ${heads}  width: ${width}  mlp: ${pick(r, [4, 8, 16, 32])}  dropout: ${pick(r, [0, 0, 0.1])}  context: ${context}  norm: ${pick(r, ['pre', 'post'])} }`,
+  );
+  const tasks = Array.from({ length: 1 + r.int(2) }, () => (words ? wordTask(r) : digitTask(r)));
+  tasks.forEach((t, i) => lines.push(`task t${i} = ${t}`));
+  const taskNames = tasks.map((_, i) => `t${i}`);
+  const optimizer = r.int(2) === 0 ? `adamw(lr: 1e-3, weight_decay: ${pick(r, [0, 0.1])})` : 'sgd(lr: 0.05)';
+  lines.push(
+    `pretrain p { model: m  data: d  tasks: [${taskNames.join(', ')}]  steps: ${1 + r.int(3)}  batch: ${1 + r.int(6)}  seed: ${r.int(5)}  optimizer: ${optimizer}  clip: ${pick(r, [0, 1])}  reserve: ${reserve} }`,
+  );
+  const runs = ['p'];
+  const target = r.int(2) === 0 ? pick(r, taskNames) : words ? wordTask(r) : digitTask(r);
+  const tuning = r.int(3);
+  if (tuning === 1) {
+    lines.push(`finetune f from p on ${target} { method: ${method(r, reserve)}  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)} }`);
+    runs.push('f');
+  } else if (tuning === 2) {
+    lines.push(`compare c from p on ${target} { methods: [${method(r, reserve)}, ${method(r, reserve)}]  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)}  seeds: [0] }`);
+    runs.push('c');
+  }
+  lines.push(`evaluate [${runs.join(', ')}] on [${taskNames.join(', ')}] { samples: ${1 + r.int(12)} }`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,118 @@
+// The analysis counts the train/test split the way the runtime draws: its exact counts equal the runtime's
+// own split of every input, its shares match the runtime's repeat-biased draws, and where it refuses a data
+// block the runtime's example streams really give up (and where it accepts one at the edge, they do not).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyse } from '../../grammar/src/index.js';
+import { countSplit, MIN_SIDE_SHARE } from '../../grammar/src/analysis/feasibility.js';
+import { wordLangRange } from '../../grammar/src/catalogue/words.js';
+import type { DataSpec, TaskSpec } from '../../grammar/src/spec.js';
+import { drawInput, testSet, trainStream } from '../../runtime/src/data/examples.js';
+import { Rng } from '../../runtime/src/data/rng.js';
+import { inputHash, isTestInput } from '../../runtime/src/data/split.js';
+import { digits } from './run-helpers.js';
+
+const COPY: TaskSpec = { name: 'copy', steps: [{ kind: 'copy' }] };
+
+/** Every input of `length` tokens over lo..hi. */
+function allInputs(lo: number, hi: number, length: number): number[][] {
+  let out: number[][] = [[]];
+  for (let i = 0; i < length; i++) out = out.flatMap((x) => Array.from({ length: hi - lo + 1 }, (_, v) => [...x, lo + v]));
+  return out;
+}
+
+test('the split hash is unchanged (stored runs and their test sets depend on it)', () => {
+  // Values computed with the hash as it was in runtime/src/data/split.ts before it moved to grammar/src/split.ts.
+  assert.equal(inputHash([0]), 0.42536149988882244);
+  assert.equal(inputHash([1, 2, 3]), 0.4740968053229153);
+  assert.equal(inputHash([5, 1, 7, 3, 0, 2]), 0.27715027262456715);
+  assert.equal(inputHash([70000, 3]), 0.7196032721549273);
+  assert.equal(inputHash([]), 0.6689221884589642);
+});
+
+test('exact counts equal the runtime split of every input, for digit ranges and word blocks', () => {
+  const [de0, de1] = wordLangRange('de', 5);
+  for (const [lo, hi, length, t] of [
+    [0, 1, 2, 0.2],
+    [0, 0, 3, 0.5],
+    [3, 5, 4, 0.3],
+    [0, 7, 5, 0.1],
+    [de0, de1, 3, 0.25],
+  ] as const) {
+    const c = countSplit(lo, hi, length, t, false);
+    const inputs = allInputs(lo, hi, length);
+    assert.equal(c.exact, true);
+    assert.equal(c.inputs, inputs.length);
+    assert.equal(c.testInputs, inputs.filter((x) => isTestInput(x, t)).length, `${lo}..${hi} length ${length} test ${t}`);
+    // Without the repeat bias every input is equally likely.
+    assert.equal(c.testShare, c.testInputs / c.inputs);
+  }
+});
+
+test("with the repeat bias, the counted test share matches the runtime's draws", () => {
+  const data = digits({ values: [0, 3], length: 4, vocab: 8, test: 0.3, repeats: true });
+  const c = countSplit(0, 3, 4, 0.3, true);
+  const r = new Rng(7);
+  const n = 40_000;
+  let hits = 0;
+  for (let i = 0; i < n; i++) if (isTestInput(drawInput(r, data), data.test)) hits++;
+  // 40,000 draws: the standard error of the share is below 0.0025.
+  assert.ok(Math.abs(hits / n - c.testShare) < 0.01, `drawn ${hits / n}, counted ${c.testShare}`);
+  // And the bias matters here: the unweighted share differs.
+  assert.notEqual(c.testShare, c.testInputs / c.inputs);
+});
+
+/** Whether the runtime's streams on `data` can draw `n` examples of `side`. */
+function draws(data: DataSpec, side: 'train' | 'test', n: number): boolean {
+  try {
+    if (side === 'test') testSet(data, COPY, n);
+    else trainStream(data, [COPY], 0).take(n);
+    return true;
+  } catch (err) {
+    assert.match((err as Error).message, new RegExp(`no ${side} example found in 100000 draws`));
+    return false;
+  }
+}
+
+for (const [what, data, side] of [
+  ['values: 0..1  length: 2 (no test input)', 'values: 0..1  length: 2  vocab: 4', 'test'],
+  ['values: 0..0 (a single input)', 'values: 0..0  length: 3  vocab: 4', 'test'],
+  ['test: 1e-300', 'values: 0..7  length: 6  vocab: 8  test: 1e-300', 'test'],
+  ['test: 0.9999999', 'values: 0..7  length: 6  vocab: 8  test: 0.9999999', 'train'],
+] as const) {
+  test(`issue 13: ${what} is refused by the check, and the runtime indeed cannot draw its ${side} examples`, () => {
+    const a = analyse(`data d { ${data} }\nmodel m { width: 8  context: 12 }\npretrain p { model: m  data: d  tasks: [copy]  steps: 2 }`);
+    const errors = a.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.code), ['input-space-too-small']);
+    assert.match(errors[0]!.message, new RegExp(`${side === 'test' ? 'test' : 'training'} side`));
+    assert.equal(draws(a.spec.data.get('d')!, side, 50), false);
+  });
+}
+
+test('a side just above the minimum share is accepted and the runtime draws from it', () => {
+  // 0..2 at length 7: 2,187 inputs; test: 0.004 puts a handful on the test side, above the minimum share.
+  const c = countSplit(0, 2, 7, 0.004, true);
+  assert.ok(c.testShare >= MIN_SIDE_SHARE && c.testShare < 10 * MIN_SIDE_SHARE, `share ${c.testShare}`);
+  const a = analyse('data d { values: 0..2  length: 7  vocab: 4  test: 0.004 }\nmodel m { width: 8  context: 16 }\npretrain p { model: m  data: d  tasks: [copy] }');
+  assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.equal(draws(a.spec.data.get('d')!, 'test', 3200), true);
+});
+
+test('word data is counted per input language: a task can lack inputs on one side that another language has', () => {
+  // Two words at length 1: each language has two inputs, and the split places each language's differently.
+  const names = ['en', 'de', 'es'] as const;
+  const testInputs = names.map((l) => {
+    const [lo, hi] = wordLangRange(l, 2);
+    return countSplit(lo, hi, 1, 0.5, true).testInputs;
+  });
+  const usable = names[testInputs.indexOf(1)];
+  const lopsided = names[testInputs.findIndex((n) => n !== 1)];
+  assert.ok(usable && lopsided, `test inputs per language: ${testInputs}`);
+  const spec = (from: string) =>
+    `data w { kind: words  words: 2  length: 1  test: 0.5 }\nmodel m { width: 8 }\npretrain p { model: m  data: w  tasks: [translate(${from}, en)] }`;
+  assert.deepEqual(analyse(spec(usable)).diagnostics.filter((d) => d.code === 'input-space-too-small'), []);
+  const refused = analyse(spec(lopsided)).diagnostics.filter((d) => d.code === 'input-space-too-small');
+  assert.equal(refused.length, 1);
+  const LANG = { en: 'English', de: 'German', es: 'Spanish' } as const;
+  assert.match(refused[0]!.message, new RegExp(`over 2 ${LANG[lopsided]} words`));
+});

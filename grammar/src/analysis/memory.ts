@@ -26,8 +26,8 @@ export const PROMPT_CANDIDATES = 64;
 export const PROMPT_ROWS_PER_PASS = 2048;
 
 /** Floats alive per unit during a training step (forward + backward) and a forward pass alone. */
-const TRAIN = { rowMlp: 24, rowWidth: 55, attention: 3, logit: 16, weights: 3 };
-const FORWARD = { rowMlp: 8, rowWidth: 20, attention: 1, logit: 6, weights: 1 };
+const TRAIN = { rowMlp: 28, rowWidth: 64, attention: 3, logit: 16, weights: 3 };
+const FORWARD = { rowMlp: 10, rowWidth: 26, attention: 2, logit: 10, weights: 1 };
 
 /** Bytes of one test example as JavaScript arrays (two arrays of `length` small integers, the object). */
 function exampleBytes(length: number): number {
@@ -54,11 +54,17 @@ export interface MemoryEstimate {
   total: number;
 }
 
-/** Floats alive during one pass over `rows` sequences of T positions (Tk keys), `logits` of them scored. */
-function passFloats(c: typeof TRAIN, s: RunShape, P: number, rows: number, T: number, Tk: number, logits: number): number {
+/**
+ * Floats alive during one pass over `rows` sequences of T positions (Tk keys) whose last R positions are
+ * scored: the last layer computes everything after its attention for those positions only (model.ts), so
+ * its MLP and half its width-sized work scale with R, not T.
+ */
+function passFloats(c: typeof TRAIN, s: RunShape, P: number, rows: number, T: number, Tk: number, R: number): number {
   const { layers, width, mlp, heads } = s.model;
-  const perLayer = c.rowMlp * rows * T * mlp + c.rowWidth * rows * T * width + c.attention * rows * heads * T * Tk;
-  return c.weights * P + layers * perLayer + c.logit * logits * s.vocab;
+  const attention = c.attention * rows * heads * T * Tk;
+  const full = c.rowMlp * rows * T * mlp + c.rowWidth * rows * T * width + attention;
+  const last = c.rowMlp * rows * R * mlp + (c.rowWidth * rows * (T + R) * width) / 2 + attention;
+  return c.weights * P + (layers - 1) * full + last + c.logit * rows * R * s.vocab;
 }
 
 /** The memory of one run (training with `method` at `batch`, then its evaluation on `samples` examples). */
@@ -75,9 +81,9 @@ export function runMemory(s: RunShape, method: MethodSpec, optimizerKind: Optimi
   if (method.kind === 'prompt') {
     const candidates = Math.min(s.vocab, PROMPT_CANDIDATES);
     const rows = Math.min(candidates, Math.max(1, Math.floor(PROMPT_ROWS_PER_PASS / batch))) * batch;
-    phases.push([`a prompt search over ${rows} rows`, 4 * passFloats(FORWARD, s, P, rows, T, Tk, rows * s.length)]);
+    phases.push([`a prompt search over ${rows} rows`, 4 * passFloats(FORWARD, s, P, rows, T, Tk, s.length)]);
   } else {
-    phases.push([`a training step at batch ${batch}`, 4 * passFloats(TRAIN, s, P, batch, T, Tk, batch * s.length)]);
+    phases.push([`a training step at batch ${batch}`, 4 * passFloats(TRAIN, s, P, batch, T, Tk, s.length)]);
   }
   phases.push(evaluationPhase(s, Tk, P, samples));
   const [phase, working] = phases.reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -98,7 +104,7 @@ function evaluationPhase(s: RunShape, Tk: number, P: number, samples: number): [
   const rows = Math.min(EVAL_ROWS, samples);
   const T = s.reserve + 2 * s.length - 1;
   // LoRA's merged weights are built for each pass: one more copy of the weights.
-  return [`an evaluation on ${samples} test examples`, 4 * (passFloats(FORWARD, s, P, rows, T, Tk, rows) + P) + samples * exampleBytes(s.length)];
+  return [`an evaluation on ${samples} test examples`, 4 * (passFloats(FORWARD, s, P, rows, T, Tk, 1) + P) + samples * exampleBytes(s.length)];
 }
 
 /** Flat buffers of the optimizer per trainable scalar: parameters, gradient, and two moments (AdamW) or momentum (SGD). */

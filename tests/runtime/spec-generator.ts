@@ -74,19 +74,27 @@ function method(r: Rng, reserve: number): string {
 /** The text of random spec number `index` of the sequence seeded by `seed`. */
 export function randomSpec(seed: number, index: number): string {
   const r = new Rng((seed * 1_000_003 + index * 7919) >>> 0);
+  // Extras (a second finetune in a chain, a probe, several seeds) come from their own stream, so adding them
+  // left every spec's other blocks as they were when the regression cases were found.
+  const x = new Rng((seed * 1_000_033 + index * 104_729) >>> 0);
   const words = r.int(3) === 0;
   const length = 1 + r.int(5);
   const test = r.int(3) === 0 ? pick(r, EDGE_TESTS) : pick(r, USUAL_TESTS);
   const repeats = r.int(3) > 0;
   const lines: string[] = [];
+  /** Input token range for the probe: English words, or the digit values. */
+  let inputRange: [number, number];
   if (words) {
-    lines.push(`data d { kind: words  words: ${2 + r.int(6)}  length: ${length}  test: ${test}  repeats: ${repeats} }`);
+    const n = 2 + r.int(6);
+    inputRange = [1, n];
+    lines.push(`data d { kind: words  words: ${n}  length: ${length}  test: ${test}  repeats: ${repeats} }`);
   } else {
     const lo = r.int(3);
     const hi = lo + pick(r, [0, 0, 1, 1, 2, 3, 5, 7]);
     // Mostly enough vocabulary for the tasks, sometimes not (the check must say so).
     const vocab = Math.max(2, hi + 1 + r.int(4) + (r.int(4) === 0 ? -1 : length));
     lines.push(`data d { values: ${lo}..${hi}  length: ${length}  vocab: ${vocab}  test: ${test}  repeats: ${repeats} }`);
+    inputRange = [lo, hi];
   }
   const heads = pick(r, [1, 1, 2, 4]);
   const width = pick(r, [4, 8, 8, 12, 16]);
@@ -109,10 +117,19 @@ export function randomSpec(seed: number, index: number): string {
   if (tuning === 1) {
     lines.push(`finetune f from p on ${target} { method: ${method(r, reserve)}  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)} }`);
     runs.push('f');
+    if (x.int(2) === 0) {
+      // Starts from f: refused when f is context-tuned, trained from f's weights when it is full or LoRA.
+      lines.push(`finetune g from f on ${pick(x, taskNames)} { method: ${method(x, reserve)}  steps: 1  batch: ${1 + x.int(3)} }`);
+      runs.push('g');
+    }
   } else if (tuning === 2) {
-    lines.push(`compare c from p on ${target} { methods: [${method(r, reserve)}, ${method(r, reserve)}]  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)}  seeds: [0] }`);
+    const seeds = x.int(3) === 0 ? '[0, 1]' : '[0]';
+    lines.push(`compare c from p on ${target} { methods: [${method(r, reserve)}, ${method(r, reserve)}]  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)}  seeds: ${seeds} }`);
     runs.push('c');
   }
-  lines.push(`evaluate [${runs.join(', ')}] on [${taskNames.join(', ')}] { samples: ${1 + r.int(12)} }`);
+  // A probe of the data's length with tokens near its input values (sometimes outside: the check must say so).
+  const [plo, phi] = inputRange;
+  const probe = x.int(3) === 0 ? `  probe: [${Array.from({ length }, () => plo + x.int(phi - plo + 1 + (x.int(5) === 0 ? 1 : 0))).join(', ')}]` : '';
+  lines.push(`evaluate [${runs.join(', ')}] on [${taskNames.join(', ')}] { samples: ${1 + r.int(12)}${probe} }`);
   return lines.join('\n') + '\n';
 }

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyse } from '../../grammar/src/index.js';
-import { countSplit, MIN_SIDE_SHARE } from '../../grammar/src/analysis/feasibility.js';
+import { countSplit, MAX_REJECTIONS, MIN_SIDE_SHARE } from '../../grammar/src/analysis/feasibility.js';
 import { wordLangRange } from '../../grammar/src/catalogue/words.js';
 import type { DataSpec, TaskSpec } from '../../grammar/src/spec.js';
-import { drawInput, testSet, trainStream } from '../../runtime/src/data/examples.js';
+import { drawInput, MAX_REJECTIONS as RUNTIME_MAX_REJECTIONS, testSet, trainStream } from '../../runtime/src/data/examples.js';
 import { Rng } from '../../runtime/src/data/rng.js';
 import { inputHash, isTestInput } from '../../runtime/src/data/split.js';
 import { digits } from './run-helpers.js';
@@ -28,6 +28,12 @@ test('the split hash is unchanged (stored runs and their test sets depend on it)
   assert.equal(inputHash([5, 1, 7, 3, 0, 2]), 0.27715027262456715);
   assert.equal(inputHash([70000, 3]), 0.7196032721549273);
   assert.equal(inputHash([]), 0.6689221884589642);
+});
+
+test('the analysis gives up after as many draws as the runtime, and its minimum share makes that negligible', () => {
+  assert.equal(MAX_REJECTIONS, RUNTIME_MAX_REJECTIONS);
+  // 100,000 misses in a row at the smallest accepted share: below e^-100.
+  assert.ok(Math.pow(1 - MIN_SIDE_SHARE, MAX_REJECTIONS) < Math.exp(-100));
 });
 
 test('exact counts equal the runtime split of every input, for digit ranges and word blocks', () => {

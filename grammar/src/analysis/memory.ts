@@ -70,7 +70,8 @@ function passFloats(c: typeof TRAIN, s: RunShape, P: number, rows: number, T: nu
 /** The memory of one run (training with `method` at `batch`, then its evaluation on `samples` examples). */
 export function runMemory(s: RunShape, method: MethodSpec, optimizerKind: OptimizerSpec['kind'], batch: number, samples: number): MemoryEstimate {
   const P = modelParameterCount(s.model, s.vocab);
-  const trainable = trainableParameters(method, s.model, s.vocab).total;
+  // Full fine-tuning trains every weight: the cached count, without building trainableParameters' formula text.
+  const trainable = method.kind === 'full' ? P : trainableParameters(method, s.model, s.vocab).total;
   const T = s.reserve + 2 * s.length - 1;
   const Tk = T + (method.kind === 'prefix' && method.space === 'kv' ? method.length : 0);
   // Tensors: the base and (full) the trained copy or (others) the trainable tensors; plus the base as

@@ -1,6 +1,7 @@
 // What `ptx run` needs of each run, checked before anything trains: inputs on both sides of the split for
 // every task it trains and is evaluated on (feasibility.ts), and memory within the backend's limit
 // (memory.ts). Called from analyse.ts once per pretrain, per tuning method and per evaluated run.
+import { findKey } from '../catalogue/blocks.js';
 import { taskInputLang } from '../catalogue/words.js';
 import type { Range } from '../syntax/ast.js';
 import type { DataSpec, Lang, MethodSpec, PretrainSpec, ScheduleSpec, TaskSpec } from '../spec.js';
@@ -8,8 +9,12 @@ import type { AnalysisContext } from './context.js';
 import { checkSplitSide, type SplitSide } from './feasibility.js';
 import { checkRunMemory, evaluationMemory, runMemory, type RunShape } from './memory.js';
 
-/** Test examples of a run's own evaluation when no evaluate block names it (runtime/src/plan/plan.ts). */
-const OWN_SAMPLES = 3200;
+/**
+ * Test examples of a run's own evaluation when no evaluate block names it: the catalogue's default for
+ * `samples`, which is also the runtime's (runtime/src/plan/plan.ts; an evaluate block with more is checked
+ * by checkEvaluation).
+ */
+const OWN_SAMPLES = findKey('evaluate', 'samples')!.default as number;
 
 function shapeOf(root: PretrainSpec): RunShape {
   return { model: root.model, vocab: root.data.vocab, reserve: root.reserve, length: root.data.length };

@@ -70,7 +70,7 @@ test('the memory estimate bounds what real training steps and evaluations alloca
     // Tensors at their peak, and the optimizer's flat buffers in JavaScript (parameters, gradient, moments).
     const trainable = trainableParameters(c.method, model, c.vocab).total;
     const measured = Math.max(stepPeak, evaluationPeak) - before + 4 * 4 * trainable;
-    const estimate = runMemory({ model, vocab: c.vocab, reserve: c.reserve, length: c.length }, c.method, 'adamw', c.batch, EVAL_ROWS).total;
+    const estimate = runMemory({ model, vocab: c.vocab, reserve: c.reserve, length: c.length }, c.method, trainable, 'adamw', c.batch, EVAL_ROWS).total;
     t.diagnostic(`${c.what}: step ${formatBytes(stepPeak - before)}, evaluation ${formatBytes(evaluationPeak - before)}; measured ${formatBytes(measured)}, estimated ${formatBytes(estimate)} (${(estimate / measured).toFixed(2)}×)`);
     assert.ok(estimate >= measured, `${c.what}: estimated ${estimate} bytes, but the run allocated ${measured}`);
     assert.ok(estimate <= 3 * measured, `${c.what}: estimated ${estimate} bytes, more than 3× the ${measured} the run allocated`);

@@ -13,7 +13,7 @@
 // what real steps, evaluations and prompt searches allocate, and not far above.
 import type { Range } from '../syntax/ast.js';
 import type { MethodSpec, ModelSpec, OptimizerSpec } from '../spec.js';
-import { modelParameterCount, trainableParameters } from '../params.js';
+import { modelParameterCount } from '../params.js';
 import type { AnalysisContext } from './context.js';
 
 /** The wasm backend's address space. */
@@ -49,9 +49,22 @@ export interface MemoryEstimate {
   optimizer: number;
   /** The largest phase: a training step's gradients and activations, an evaluation, or a prompt search. */
   working: number;
-  /** What `working` is, for messages ("a training step at batch 64"). */
-  phase: string;
+  /** Which phase `working` is, and its size in rows (training: the batch) or test examples (evaluation). */
+  phase: 'training' | 'prompt search' | 'evaluation';
+  rows: number;
   total: number;
+}
+
+/** How messages name a phase ("a training step at batch 64"); built only for a run that is reported. */
+export function phaseText(e: MemoryEstimate): string {
+  switch (e.phase) {
+    case 'training':
+      return `a training step at batch ${e.rows}`;
+    case 'prompt search':
+      return `a prompt search over ${e.rows} rows`;
+    case 'evaluation':
+      return `an evaluation on ${e.rows} test examples`;
+  }
 }
 
 /**
@@ -67,45 +80,54 @@ function passFloats(c: typeof TRAIN, s: RunShape, P: number, rows: number, T: nu
   return c.weights * P + (layers - 1) * full + last + c.logit * rows * R * s.vocab;
 }
 
-/** The memory of one run (training with `method` at `batch`, then its evaluation on `samples` examples). */
-export function runMemory(s: RunShape, method: MethodSpec, optimizerKind: OptimizerSpec['kind'], batch: number, samples: number): MemoryEstimate {
+/**
+ * The memory of one run: training with `method` (which trains `trainable` scalars, params.ts) at `batch`,
+ * then its evaluation on `samples` examples.
+ */
+export function runMemory(s: RunShape, method: MethodSpec, trainable: number, optimizerKind: OptimizerSpec['kind'], batch: number, samples: number): MemoryEstimate {
   const P = modelParameterCount(s.model, s.vocab);
-  // Full fine-tuning trains every weight: the cached count, without building trainableParameters' formula text.
-  const trainable = method.kind === 'full' ? P : trainableParameters(method, s.model, s.vocab).total;
   const T = s.reserve + 2 * s.length - 1;
   const Tk = T + (method.kind === 'prefix' && method.space === 'kv' ? method.length : 0);
   // Tensors: the base and (full) the trained copy or (others) the trainable tensors; plus the base as
   // JavaScript data (a finetune's parent weights stay loaded for the session).
   const weights = 4 * ((method.kind === 'full' ? 2 * P : P + trainable) + P);
   const optimizer = 4 * trainable * optimizerBuffers(optimizerKind);
-  const phases: Array<[string, number]> = [];
+  // Runs are many in a large spec and almost all fit: plain numbers here, text only in checkRunMemory.
+  let phase: MemoryEstimate['phase'] = 'training';
+  let rows = batch;
+  let working: number;
   if (method.kind === 'prompt') {
     const candidates = Math.min(s.vocab, PROMPT_CANDIDATES);
-    const rows = Math.min(candidates, Math.max(1, Math.floor(PROMPT_ROWS_PER_PASS / batch))) * batch;
-    phases.push([`a prompt search over ${rows} rows`, 4 * passFloats(FORWARD, s, P, rows, T, Tk, s.length)]);
+    phase = 'prompt search';
+    rows = Math.min(candidates, Math.max(1, Math.floor(PROMPT_ROWS_PER_PASS / batch))) * batch;
+    working = 4 * passFloats(FORWARD, s, P, rows, T, Tk, s.length);
   } else {
-    phases.push([`a training step at batch ${batch}`, 4 * passFloats(TRAIN, s, P, batch, T, Tk, s.length)]);
+    working = 4 * passFloats(TRAIN, s, P, batch, T, Tk, s.length);
   }
-  phases.push(evaluationPhase(s, Tk, P, samples));
-  const [phase, working] = phases.reduce((a, b) => (b[1] > a[1] ? b : a));
-  return { weights, optimizer, working, phase, total: weights + optimizer + working };
+  const evaluation = evaluationBytes(s, Tk, P, samples);
+  if (evaluation > working) {
+    phase = 'evaluation';
+    rows = samples;
+    working = evaluation;
+  }
+  return { weights, optimizer, working, phase, rows, total: weights + optimizer + working };
 }
 
 /** The memory of evaluating a run of this shape on `samples` test examples (the evaluate block's own check). */
 export function evaluationMemory(s: RunShape, samples: number): MemoryEstimate {
   const P = modelParameterCount(s.model, s.vocab);
-  const [phase, working] = evaluationPhase(s, s.reserve + 2 * s.length - 1, P, samples);
+  const working = evaluationBytes(s, s.reserve + 2 * s.length - 1, P, samples);
   // A run loaded for evaluation: its base and trained weights, and its parent's weights kept for the session.
   const weights = 4 * 3 * P;
-  return { weights, optimizer: 0, working, phase, total: weights + working };
+  return { weights, optimizer: 0, working, phase: 'evaluation', rows: samples, total: weights + working };
 }
 
 /** Greedy decoding of EVAL_ROWS test examples at a time (one scored position per step), and the test set itself. */
-function evaluationPhase(s: RunShape, Tk: number, P: number, samples: number): [string, number] {
+function evaluationBytes(s: RunShape, Tk: number, P: number, samples: number): number {
   const rows = Math.min(EVAL_ROWS, samples);
   const T = s.reserve + 2 * s.length - 1;
   // LoRA's merged weights are built for each pass: one more copy of the weights.
-  return [`an evaluation on ${samples} test examples`, 4 * (passFloats(FORWARD, s, P, rows, T, Tk, 1) + P) + samples * exampleBytes(s.length)];
+  return 4 * (passFloats(FORWARD, s, P, rows, T, Tk, 1) + P) + samples * exampleBytes(s.length);
 }
 
 /** Flat buffers of the optimizer per trainable scalar: parameters, gradient, and two moments (AdamW) or momentum (SGD). */
@@ -129,7 +151,7 @@ export function checkRunMemory(ctx: AnalysisContext, estimate: MemoryEstimate, r
   if (estimate.total <= BACKEND_MEMORY_LIMIT) return true;
   const parts = [`weights ${formatBytes(estimate.weights)}`];
   if (estimate.optimizer > 0) parts.push(`optimizer state ${formatBytes(estimate.optimizer)}`);
-  parts.push(`${estimate.phase} ${formatBytes(estimate.working)}`);
+  parts.push(`${phaseText(estimate)} ${formatBytes(estimate.working)}`);
   ctx.report(
     'run-exceeds-memory',
     range,

@@ -3,10 +3,11 @@
 // (memory.ts). Called from analyse.ts once per pretrain, per tuning method and per evaluated run.
 import { findKey } from '../catalogue/blocks.js';
 import { taskInputLang } from '../catalogue/words.js';
+import { modelParameterCount } from '../params.js';
 import type { Range } from '../syntax/ast.js';
 import type { DataSpec, Lang, MethodSpec, PretrainSpec, ScheduleSpec, TaskSpec } from '../spec.js';
 import type { AnalysisContext } from './context.js';
-import { checkSplitSide, type SplitSide } from './feasibility.js';
+import { checkSplitSide } from './feasibility.js';
 import { checkRunMemory, evaluationMemory, runMemory, type RunShape } from './memory.js';
 
 /**
@@ -15,6 +16,8 @@ import { checkRunMemory, evaluationMemory, runMemory, type RunShape } from './me
  * by checkEvaluation).
  */
 const OWN_SAMPLES = findKey('evaluate', 'samples')!.default as number;
+
+const FULL: MethodSpec = { kind: 'full' };
 
 function shapeOf(root: PretrainSpec): RunShape {
   return { model: root.model, vocab: root.data.vocab, reserve: root.reserve, length: root.data.length };
@@ -25,20 +28,22 @@ function shapeOf(root: PretrainSpec): RunShape {
  * on digit data every task draws the same inputs, so a problem is reported once, on the first task.
  */
 function checkTasksSplit(ctx: AnalysisContext, data: DataSpec, tasks: readonly TaskSpec[], run: string, rangeOf: (i: number) => Range): void {
-  const done = new Set<Lang>();
-  tasks.forEach((t, i) => {
-    const lang = data.kind === 'words' ? taskInputLang(t.steps) : 'en';
-    if (done.has(lang)) return;
-    done.add(lang);
-    for (const side of ['train', 'test'] as SplitSide[]) {
-      if (!checkSplitSide(ctx, data, lang, side, side === 'train' ? `${run} trains on` : `${run}'s evaluation draws`, rangeOf(i))) return;
-    }
-  });
+  // Languages already checked (a plain loop: this runs for every run of a spec).
+  let done: Lang[] | undefined;
+  for (let i = 0; i < tasks.length; i++) {
+    const lang = data.kind === 'words' ? taskInputLang(tasks[i]!.steps) : 'en';
+    if (done?.includes(lang)) continue;
+    (done ??= []).push(lang);
+    if (!checkSplitSide(ctx, data, lang, 'train', `${run} trains on`, rangeOf(i))) continue;
+    checkSplitSide(ctx, data, lang, 'test', `${run}'s evaluation draws`, rangeOf(i));
+  }
 }
 
 export function checkPretrainRun(ctx: AnalysisContext, p: PretrainSpec, taskRange: (i: number) => Range, modelRange: Range): void {
   checkTasksSplit(ctx, p.data, p.tasks, `run '${p.name}'`, taskRange);
-  checkRunMemory(ctx, runMemory(shapeOf(p), { kind: 'full' }, p.schedule.optimizer.kind, p.schedule.batch, OWN_SAMPLES), `run '${p.name}'`, modelRange);
+  const shape = shapeOf(p);
+  const all = modelParameterCount(shape.model, shape.vocab);
+  checkRunMemory(ctx, runMemory(shape, FULL, all, p.schedule.optimizer.kind, p.schedule.batch, OWN_SAMPLES), `run '${p.name}'`, modelRange);
 }
 
 /** A finetune or compare block's task on its root's data (once per block, whatever its methods). */
@@ -46,19 +51,19 @@ export function checkTuningTask(ctx: AnalysisContext, root: PretrainSpec, task: 
   checkTasksSplit(ctx, root.data, [task], `run '${run}'`, () => range);
 }
 
-/** One tuning method of a finetune or compare block: its memory at the block's batch. */
-export function checkTuningMemory(ctx: AnalysisContext, root: PretrainSpec, method: MethodSpec, schedule: ScheduleSpec, run: string, range: Range): void {
-  checkRunMemory(ctx, runMemory(shapeOf(root), method, schedule.optimizer.kind, schedule.batch, OWN_SAMPLES), `run '${run}'`, range);
+/** One tuning method of a finetune or compare block (training `trainable` scalars): its memory at the block's batch. */
+export function checkTuningMemory(ctx: AnalysisContext, root: PretrainSpec, method: MethodSpec, trainable: number, schedule: ScheduleSpec, run: string, range: Range): void {
+  checkRunMemory(ctx, runMemory(shapeOf(root), method, trainable, schedule.optimizer.kind, schedule.batch, OWN_SAMPLES), `run '${run}'`, range);
 }
 
 /** An evaluate block on runs of `root`: test inputs for each task, and memory for `samples` test examples. */
 export function checkEvaluation(ctx: AnalysisContext, root: PretrainSpec, tasks: readonly TaskSpec[], samples: number, taskRange: (i: number) => Range, samplesRange: Range): void {
-  const done = new Set<Lang>();
-  tasks.forEach((t, i) => {
-    const lang = root.data.kind === 'words' ? taskInputLang(t.steps) : 'en';
-    if (done.has(lang)) return;
-    done.add(lang);
+  let done: Lang[] | undefined;
+  for (let i = 0; i < tasks.length; i++) {
+    const lang = root.data.kind === 'words' ? taskInputLang(tasks[i]!.steps) : 'en';
+    if (done?.includes(lang)) continue;
+    (done ??= []).push(lang);
     checkSplitSide(ctx, root.data, lang, 'test', `evaluating runs of '${root.name}' draws`, taskRange(i));
-  });
+  }
   checkRunMemory(ctx, evaluationMemory(shapeOf(root), samples), `evaluating runs of '${root.name}' on ${samples} samples`, samplesRange);
 }

@@ -21,6 +21,7 @@ class FailureReporter implements Reporter {
   notice(): void {}
   jobStart(): void {}
   progress(): void {}
+  validation(): void {}
   result(): void {}
   done(): void {}
   error(message: string, job?: JobRef): void {

@@ -1,14 +1,15 @@
 // Can the runtime draw the examples a run needs? Its example streams (runtime/src/data/examples.ts) draw
 // inputs uniformly from the input values (with the repeat bias: a draw holding more than length/2 distinct
-// values is rejected half the time), keep only those on the wanted side of the hash split (grammar/src/split.ts)
-// and give up after 100,000 draws in a row without one. An input space too small for its split (4 inputs,
+// values is rejected half the time), keep only those on the wanted side of the hash split (grammar/src/split.ts:
+// training, validation or test) and give up after 100,000 draws in a row without one. An input space too small for its split (4 inputs,
 // none of them on the test side) or a test fraction at the edge of the hash's resolution (test: 1e-300,
 // test: 0.9999999) passes every other check and then fails in the middle of `ptx run`; this check finds it
 // first.
 //
 // Small spaces (at most ENUMERATION_LIMIT inputs) are counted exactly: every input is hashed and weighted by
 // how often a draw yields it. Larger spaces hold so many inputs that each side's share is the share of 32-bit
-// hash values below (or above) ⌈test · 2³²⌉. A side is usable when a draw lands on it with probability at
+// hash values that fall on it (below ⌈test · validation · 2³²⌉ for validation, below ⌈test · 2³²⌉ for the
+// held-out side, the rest for training). A side is usable when a draw lands on it with probability at
 // least MIN_SIDE_SHARE: then 100,000 draws all missing it has probability below e^-50, and even over the
 // 4·10⁹ examples of the longest run the catalogue allows (10⁶ steps at batch 4096) below 10⁻¹². A smaller
 // share would accept sides a long run can miss; a larger one would refuse spaces the runtime reliably draws
@@ -19,10 +20,8 @@ import { wordLangRange } from '../catalogue/words.js';
 import { formatCount } from '../params.js';
 import type { Range } from '../syntax/ast.js';
 import type { DataSpec, Lang } from '../spec.js';
-import { hashEnd, hashStart, hashToken } from '../split.js';
+import { hashEnd, hashStart, hashToken, type SplitSide } from '../split.js';
 import type { AnalysisContext } from './context.js';
-
-export type SplitSide = 'train' | 'test';
 
 /** Inputs counted one by one up to this many (~2 ms for 65,536 inputs of length 16). */
 export const ENUMERATION_LIMIT = 65_536;
@@ -35,22 +34,22 @@ export const MAX_REJECTIONS = 100_000;
 export interface SplitCount {
   /** Number of distinct inputs, values^length (may be Infinity as a float for huge spaces). */
   inputs: number;
-  /** Whether every input was hashed (then `testInputs` is exact). */
+  /** Whether every input was hashed (then the input counts are exact). */
   exact: boolean;
-  /** Inputs on the test side (exact counts only). */
-  testInputs: number;
-  /** Probability that one draw (with the repeat bias) is on the test side. */
-  testShare: number;
+  /** Inputs on each side (exact counts only). */
+  counts: Record<SplitSide, number>;
+  /** Probability that one draw (with the repeat bias) is on each side. */
+  shares: Record<SplitSide, number>;
 }
 
 const cache = new Map<string, SplitCount>();
 
 /** The split of inputs of `length` tokens drawn from lo..hi, as the runtime draws them. */
-export function countSplit(lo: number, hi: number, length: number, test: number, repeats: boolean): SplitCount {
-  const key = `${lo},${hi},${length},${test},${repeats}`;
+export function countSplit(lo: number, hi: number, length: number, test: number, validation: number, repeats: boolean): SplitCount {
+  const key = `${lo},${hi},${length},${test},${validation},${repeats}`;
   let c = cache.get(key);
   if (!c) {
-    c = computeSplit(lo, hi, length, test, repeats);
+    c = computeSplit(lo, hi, length, test, validation, repeats);
     // Specs use a handful of data blocks; the bound only keeps a long editing session from growing it.
     if (cache.size > 512) cache.clear();
     cache.set(key, c);
@@ -58,12 +57,18 @@ export function countSplit(lo: number, hi: number, length: number, test: number,
   return c;
 }
 
-function computeSplit(lo: number, hi: number, length: number, test: number, repeats: boolean): SplitCount {
+function computeSplit(lo: number, hi: number, length: number, test: number, validation: number, repeats: boolean): SplitCount {
   const values = hi - lo + 1;
   const inputs = Math.pow(values, length);
-  // ⌈test · 2³²⌉ hash values are below test · 2³² (scaling by a power of two is exact).
-  const threshold = Math.ceil(test * 4294967296);
-  if (inputs > ENUMERATION_LIMIT) return { inputs, exact: false, testInputs: 0, testShare: threshold / 4294967296 };
+  // An input is held out when its hash h (an integer below 2³²) has h / 2³² < test, i.e. h < ⌈test · 2³²⌉
+  // (scaling by a power of two is exact), and in the validation split when h / 2³² < test · validation, the
+  // product as the runtime computes it.
+  const held = Math.ceil(test * 4294967296);
+  const val = Math.ceil(test * validation * 4294967296);
+  if (inputs > ENUMERATION_LIMIT) {
+    const shares = { train: 1 - held / 4294967296, validation: val / 4294967296, test: (held - val) / 4294967296 };
+    return { inputs, exact: false, counts: { train: 0, validation: 0, test: 0 }, shares };
+  }
   // Every input, in odometer order, with the hash state after each prefix and the count of each value, so
   // one step costs one token's hash and the distinct count is kept up to date.
   const digits = new Array<number>(length).fill(0);
@@ -73,17 +78,15 @@ function computeSplit(lo: number, hi: number, length: number, test: number, repe
   const seen = new Array<number>(values).fill(0);
   seen[0] = length;
   let distinct = 1;
-  let testInputs = 0;
-  let testWeight = 0;
-  let totalWeight = 0;
+  const counts = { train: 0, validation: 0, test: 0 };
+  const weights = { train: 0, validation: 0, test: 0 };
   for (;;) {
     // The runtime rejects half the draws with more than length/2 distinct values.
     const weight = repeats && distinct > length / 2 ? 0.5 : 1;
-    totalWeight += weight;
-    if (hashEnd(states[length]!) < threshold) {
-      testInputs++;
-      testWeight += weight;
-    }
+    const h = hashEnd(states[length]!);
+    const side: SplitSide = h >= held ? 'train' : h < val ? 'validation' : 'test';
+    counts[side]++;
+    weights[side] += weight;
     let i = length - 1;
     while (i >= 0 && digits[i] === values - 1) i--;
     if (i < 0) break;
@@ -96,7 +99,8 @@ function computeSplit(lo: number, hi: number, length: number, test: number, repe
       states[j + 1] = hashToken(states[j]!, lo + to);
     }
   }
-  return { inputs, exact: true, testInputs, testShare: testWeight / totalWeight };
+  const total = weights.train + weights.validation + weights.test;
+  return { inputs, exact: true, counts, shares: { train: weights.train / total, validation: weights.validation / total, test: weights.test / total } };
 }
 
 /** The input values of `data` for a task reading language `lang` (words), as an inclusive range. */
@@ -106,6 +110,16 @@ export function inputValues(data: DataSpec, lang: Lang): [number, number] {
 
 const LANG_NAME: Record<Lang, string> = { en: 'English', de: 'German', es: 'Spanish' };
 
+const SIDE_NAME: Record<SplitSide, string> = { train: 'training', validation: 'validation', test: 'test' };
+
+/** What moves inputs onto a side that has too few. */
+function remedy(data: DataSpec, side: SplitSide): string {
+  const more = `use more ${data.kind === 'words' ? 'words' : 'values'} or a longer length`;
+  if (side === 'train') return `${more}, or lower test`;
+  if (side === 'test') return `${more}, or raise test or lower validation`;
+  return `${more}, or raise test or validation`;
+}
+
 /**
  * Reports when a run cannot draw inputs on `side` of `data`'s split (inputs in language `lang` on word
  * data). `need` says who needs them ("run 'base' trains on", "the evaluation of run 'base' draws"). Returns
@@ -113,33 +127,30 @@ const LANG_NAME: Record<Lang, string> = { en: 'English', de: 'German', es: 'Span
  */
 export function checkSplitSide(ctx: AnalysisContext, data: DataSpec, lang: Lang, side: SplitSide, need: string, range: Range): boolean {
   const [lo, hi] = inputValues(data, lang);
-  const c = countSplit(lo, hi, data.length, data.test, data.repeats);
-  const share = side === 'test' ? c.testShare : 1 - c.testShare;
+  const c = countSplit(lo, hi, data.length, data.test, data.validation, data.repeats);
+  const share = c.shares[side];
   const needed = c.exact ? MIN_SIDE_SHARE : 2 * MIN_SIDE_SHARE;
   if (share >= needed) return true;
   const values = hi - lo + 1;
   const space = data.kind === 'words' ? `length ${data.length} over ${values} ${LANG_NAME[lang]} words` : `length ${data.length} over the values ${lo}..${hi}`;
-  const sideName = side === 'test' ? 'test' : 'training';
-  const fix =
-    side === 'test'
-      ? `use more ${data.kind === 'words' ? 'words' : 'values'} or a longer length, or raise test`
-      : `use more ${data.kind === 'words' ? 'words' : 'values'} or a longer length, or lower test`;
+  const sideName = SIDE_NAME[side];
+  const split = `test: ${data.test}, validation: ${data.validation}`;
   let what: string;
   if (c.exact) {
-    const onSide = side === 'test' ? c.testInputs : c.inputs - c.testInputs;
+    const onSide = c.counts[side];
     what =
       onSide === 0 && c.inputs === 1
-        ? `the one possible input of data '${data.name}' (${space}) is not on the ${sideName} side of the split (test: ${data.test})`
+        ? `the one possible input of data '${data.name}' (${space}) is not on the ${sideName} side of the split (${split})`
         : onSide === 0
-        ? `none of the ${formatCount(c.inputs)} possible inputs of data '${data.name}' (${space}) is on the ${sideName} side of the split (test: ${data.test})`
-        : `only ${formatCount(onSide)} of the ${formatCount(c.inputs)} possible inputs of data '${data.name}' (${space}) ${onSide === 1 ? 'is' : 'are'} on the ${sideName} side of the split (test: ${data.test}), so a draw finds one with probability ${share.toPrecision(2)}`;
+          ? `none of the ${formatCount(c.inputs)} possible inputs of data '${data.name}' (${space}) is on the ${sideName} side of the split (${split})`
+          : `only ${formatCount(onSide)} of the ${formatCount(c.inputs)} possible inputs of data '${data.name}' (${space}) ${onSide === 1 ? 'is' : 'are'} on the ${sideName} side of the split (${split}), so a draw finds one with probability ${share.toPrecision(2)}`;
   } else {
-    what = `test: ${data.test} puts a share of ${share.toPrecision(2)} of the inputs of data '${data.name}' (${space}) on the ${sideName} side (the split hashes each input to 32 bits)`;
+    what = `${split} puts a share of ${share.toPrecision(2)} of the inputs of data '${data.name}' (${space}) on the ${sideName} side (the split hashes each input to 32 bits)`;
   }
   ctx.report(
     'input-space-too-small',
     range,
-    `${what}; ${need} ${sideName} inputs and gives up after ${formatCount(MAX_REJECTIONS)} draws without one (a side needs a share of at least ${needed}); ${fix}`,
+    `${what}; ${need} ${sideName} inputs and gives up after ${formatCount(MAX_REJECTIONS)} draws without one (a side needs a share of at least ${needed}); ${remedy(data, side)}`,
   );
   return false;
 }

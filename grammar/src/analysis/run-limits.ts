@@ -24,10 +24,11 @@ function shapeOf(root: PretrainSpec): RunShape {
 }
 
 /**
- * Both sides of the split for each task (training and the run's own evaluation), once per input language:
- * on digit data every task draws the same inputs, so a problem is reported once, on the first task.
+ * The sides of the split a run draws from for each task: training, the validation sample its evaluations
+ * during training read (finetunes: `validation`), and the test set of its own evaluation; once per input
+ * language: on digit data every task draws the same inputs, so a problem is reported once, on the first task.
  */
-function checkTasksSplit(ctx: AnalysisContext, data: DataSpec, tasks: readonly TaskSpec[], run: string, rangeOf: (i: number) => Range): void {
+function checkTasksSplit(ctx: AnalysisContext, data: DataSpec, tasks: readonly TaskSpec[], run: string, validation: boolean, rangeOf: (i: number) => Range): void {
   // Languages already checked (a plain loop: this runs for every run of a spec).
   let done: Lang[] | undefined;
   for (let i = 0; i < tasks.length; i++) {
@@ -35,12 +36,13 @@ function checkTasksSplit(ctx: AnalysisContext, data: DataSpec, tasks: readonly T
     if (done?.includes(lang)) continue;
     (done ??= []).push(lang);
     if (!checkSplitSide(ctx, data, lang, 'train', `${run} trains on`, rangeOf(i))) continue;
+    if (validation && !checkSplitSide(ctx, data, lang, 'validation', `${run}'s evaluation during training draws`, rangeOf(i))) continue;
     checkSplitSide(ctx, data, lang, 'test', `${run}'s evaluation draws`, rangeOf(i));
   }
 }
 
 export function checkPretrainRun(ctx: AnalysisContext, p: PretrainSpec, taskRange: (i: number) => Range, modelRange: Range): void {
-  checkTasksSplit(ctx, p.data, p.tasks, `run '${p.name}'`, taskRange);
+  checkTasksSplit(ctx, p.data, p.tasks, `run '${p.name}'`, false, taskRange);
   const shape = shapeOf(p);
   const all = modelParameterCount(shape.model, shape.vocab);
   checkRunMemory(ctx, runMemory(shape, FULL, all, p.schedule.optimizer.kind, p.schedule.batch, OWN_SAMPLES), `run '${p.name}'`, modelRange);
@@ -48,7 +50,7 @@ export function checkPretrainRun(ctx: AnalysisContext, p: PretrainSpec, taskRang
 
 /** A finetune or compare block's task on its root's data (once per block, whatever its methods). */
 export function checkTuningTask(ctx: AnalysisContext, root: PretrainSpec, task: TaskSpec, run: string, range: Range): void {
-  checkTasksSplit(ctx, root.data, [task], `run '${run}'`, () => range);
+  checkTasksSplit(ctx, root.data, [task], `run '${run}'`, true, () => range);
 }
 
 /** One tuning method of a finetune or compare block (training `trainable` scalars): its memory at the block's batch. */

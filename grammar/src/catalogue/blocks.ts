@@ -18,9 +18,9 @@ const SCHEDULE = (steps: number, optimizer: string): ParamDef[] => [
 
 /** Evaluation during training and early stopping, for finetune and compare runs (see spec.ts StoppingSpec). */
 const STOPPING: ParamDef[] = [
-  { name: 'eval_every', type: { kind: 'int', min: 1 }, default: { derived: 'steps / 20' }, doc: 'Steps between evaluations on the validation sample (exact match, per-token accuracy, loss), stored with the loss curve.' },
+  { name: 'eval_every', type: { kind: 'int', min: 1, max: MAX_STEPS }, default: { derived: 'steps / 20' }, doc: 'Steps between evaluations on the validation sample (exact match, per-token accuracy, loss), stored with the loss curve.' },
   { name: 'stop_at', type: { kind: 'number', min: 0, max: 1, exclusiveMin: true }, default: 0.99, doc: 'Stop a run once its validation exact match reaches this; 1 stops only at 100%.' },
-  { name: 'patience', type: { kind: 'int', min: 0 }, default: 0, doc: 'Also stop a run when its validation exact match has gained at most 0.5 points over this many steps; 0 turns the plateau rule off.' },
+  { name: 'patience', type: { kind: 'int', min: 0, max: MAX_STEPS }, default: 0, doc: 'Also stop a run when its validation exact match has gained at most 0.5 points over this many steps; 0 turns the plateau rule off.' },
 ];
 
 export const BLOCKS: readonly BlockDef[] = [

@@ -56,6 +56,6 @@ test(`${SPECS} random small specs: every one the check accepts trains and evalua
   t.diagnostic(`${SPECS} specs, ${accepted} accepted by the check, ${trained} runs trained, ${evaluated} evaluations, ${failures.length} failures, ${Date.now() - started} ms`);
   assert.deepEqual(failures, []);
   // The property says little unless the check accepts a good share of the specs and they really run.
-  assert.ok(accepted >= 150, `only ${accepted} of ${SPECS} specs were accepted`);
+  assert.ok(accepted >= SPECS / 4, `only ${accepted} of ${SPECS} specs were accepted`);
   assert.ok(trained >= accepted, `${trained} runs trained for ${accepted} accepted specs`);
 });

@@ -77,6 +77,8 @@ export function randomSpec(seed: number, index: number): string {
   // Extras (a second finetune in a chain, a probe, several seeds) come from their own stream, so adding them
   // left every spec's other blocks as they were when the regression cases were found.
   const x = new Rng((seed * 1_000_033 + index * 104_729) >>> 0);
+  // The validation share of the held-out inputs: the default (0.25) two times in three.
+  const validation = x.int(3) === 0 ? `  validation: ${pick(x, [0.01, 0.5, 0.75, 0.99])}` : '';
   const words = r.int(3) === 0;
   const length = 1 + r.int(5);
   const test = r.int(3) === 0 ? pick(r, EDGE_TESTS) : pick(r, USUAL_TESTS);
@@ -87,13 +89,13 @@ export function randomSpec(seed: number, index: number): string {
   if (words) {
     const n = 2 + r.int(6);
     inputRange = [1, n];
-    lines.push(`data d { kind: words  words: ${n}  length: ${length}  test: ${test}  repeats: ${repeats} }`);
+    lines.push(`data d { kind: words  words: ${n}  length: ${length}  test: ${test}${validation}  repeats: ${repeats} }`);
   } else {
     const lo = r.int(3);
     const hi = lo + pick(r, [0, 0, 1, 1, 2, 3, 5, 7]);
     // Mostly enough vocabulary for the tasks, sometimes not (the check must say so).
     const vocab = Math.max(2, hi + 1 + r.int(4) + (r.int(4) === 0 ? -1 : length));
-    lines.push(`data d { values: ${lo}..${hi}  length: ${length}  vocab: ${vocab}  test: ${test}  repeats: ${repeats} }`);
+    lines.push(`data d { values: ${lo}..${hi}  length: ${length}  vocab: ${vocab}  test: ${test}${validation}  repeats: ${repeats} }`);
     inputRange = [lo, hi];
   }
   const heads = pick(r, [1, 1, 2, 4]);

@@ -1,16 +1,18 @@
 // The analysis' memory estimate (grammar/src/analysis/memory.ts) against what real runs allocate on the wasm
 // backend: for models that stress each term (layers, MLP width, vocabulary, attention over a kv prefix,
-// LoRA, prompt search, evaluation), the peak of tensor memory over a training step and an evaluation of 256
-// test examples, plus the optimizer's JavaScript buffers, must stay below the estimate, and the estimate
+// LoRA, prompt search, evaluation), the peak of tensor memory over a training step, an evaluation of 256
+// test examples and one of a finetune's 512-example validation sample, plus the optimizer's JavaScript buffers, must stay below the estimate, and the estimate
 // must not be far above it (a check that refuses runs that fit is wrong too).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { runMemory, EVAL_ROWS, PROMPT_CANDIDATES, PROMPT_ROWS_PER_PASS, formatBytes } from '../../grammar/src/analysis/memory.js';
+import { runMemory, EVAL_ROWS, PROMPT_CANDIDATES, PROMPT_ROWS_PER_PASS, TRAINER_EVAL_ROWS, formatBytes } from '../../grammar/src/analysis/memory.js';
+import { VALIDATION_SAMPLES } from '../../grammar/src/analysis/analyse.js';
 import { trainableParameters } from '../../grammar/src/params.js';
 import type { MethodSpec, ModelSpec } from '../../grammar/src/spec.js';
 import { EVAL_BATCH } from '../../runtime/src/commands/run/eval-job.js';
 import { createTrainer, initBackend } from '../../runtime/src/engine/index.js';
+import { EVAL_ROWS as TRAINER_ROWS } from '../../runtime/src/engine/trainer.js';
 import { MAX_CANDIDATES, ROWS_PER_PASS } from '../../runtime/src/engine/prompt-search.js';
 import { Rng } from '../../runtime/src/data/rng.js';
 import { schedule } from './run-helpers.js';
@@ -39,6 +41,7 @@ test('the estimate uses the engine constants it copies', () => {
   assert.equal(EVAL_ROWS, EVAL_BATCH);
   assert.equal(PROMPT_CANDIDATES, MAX_CANDIDATES);
   assert.equal(PROMPT_ROWS_PER_PASS, ROWS_PER_PASS);
+  assert.equal(TRAINER_EVAL_ROWS, TRAINER_ROWS);
 });
 
 test('the memory estimate bounds what real training steps and evaluations allocate, within a small factor', async (t) => {
@@ -66,12 +69,17 @@ test('the memory estimate bounds what real training steps and evaluations alloca
         await trainer.evaluate(rows(EVAL_ROWS));
       })
     ).peakBytes;
+    const validationPeak = (
+      await tf.profile(async () => {
+        await trainer.evaluate(rows(VALIDATION_SAMPLES));
+      })
+    ).peakBytes;
     trainer.dispose();
     // Tensors at their peak, and the optimizer's flat buffers in JavaScript (parameters, gradient, moments).
     const trainable = trainableParameters(c.method, model, c.vocab).total;
-    const measured = Math.max(stepPeak, evaluationPeak) - before + 4 * 4 * trainable;
-    const estimate = runMemory({ model, vocab: c.vocab, reserve: c.reserve, length: c.length }, c.method, trainable, 'adamw', c.batch, EVAL_ROWS).total;
-    t.diagnostic(`${c.what}: step ${formatBytes(stepPeak - before)}, evaluation ${formatBytes(evaluationPeak - before)}; measured ${formatBytes(measured)}, estimated ${formatBytes(estimate)} (${(estimate / measured).toFixed(2)}×)`);
+    const measured = Math.max(stepPeak, evaluationPeak, validationPeak) - before + 4 * 4 * trainable;
+    const estimate = runMemory({ model, vocab: c.vocab, reserve: c.reserve, length: c.length }, c.method, trainable, 'adamw', c.batch, EVAL_ROWS, VALIDATION_SAMPLES).total;
+    t.diagnostic(`${c.what}: step ${formatBytes(stepPeak - before)}, evaluation ${formatBytes(evaluationPeak - before)}, validation ${formatBytes(validationPeak - before)}; measured ${formatBytes(measured)}, estimated ${formatBytes(estimate)} (${(estimate / measured).toFixed(2)}×)`);
     assert.ok(estimate >= measured, `${c.what}: estimated ${estimate} bytes, but the run allocated ${measured}`);
     assert.ok(estimate <= 3 * measured, `${c.what}: estimated ${estimate} bytes, more than 3× the ${measured} the run allocated`);
   }

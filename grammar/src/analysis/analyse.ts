@@ -667,7 +667,7 @@ class Analyser {
             });
           }
           if (use.method.kind !== 'full') checkUntrainedOutputs(this.ctx, { method: use.method, methodRange: use.range, target: task, targetLabel: task.name, learned, pretrainName: root.name, data: root.data });
-          if (base) checkTuningMemory(this.ctx, root, use.method, this.count(use.method, root.model, root.data.vocab).total, base, b.kind === 'finetune' ? name : `${name}/${methodText(use.method, overrides)}/seed${seeds[0] ?? 0}`, use.range);
+          if (base) checkTuningMemory(this.ctx, root, use.method, this.count(use.method, root.model, root.data.vocab).total, base, stopping?.samples ?? 0, b.kind === 'finetune' ? name : `${name}/${methodText(use.method, overrides)}/seed${seeds[0] ?? 0}`, use.range);
         }
         // Compare runs are named by the point's canonical text; a finetune run by its block.
         const label = b.kind === 'compare' ? methodText(use.method, overrides) : '';

@@ -9,7 +9,7 @@
 // the flat gradient and its moments in JavaScript; a training step runs forward and backward inside one
 // tf.tidy, so every intermediate of the step is alive at its end. The per-row coefficients below were
 // measured with tf.profile on real steps (peak bytes over a step, per row × width, row × MLP width and
-// logit × vocabulary) and rounded up; tests/grammar/memory-estimate.test.ts checks the estimate stays above
+// logit × vocabulary) and rounded up; tests/runtime/memory-estimate.test.ts checks the estimate stays above
 // what real steps, evaluations and prompt searches allocate, and not far above.
 import type { Range } from '../syntax/ast.js';
 import type { MethodSpec, ModelSpec, OptimizerSpec } from '../spec.js';
@@ -21,6 +21,8 @@ export const BACKEND_MEMORY_LIMIT = 4 * 2 ** 30;
 
 /** Test examples per evaluation batch (runtime/src/commands/run/eval-job.ts, EVAL_BATCH). */
 export const EVAL_ROWS = 256;
+/** Rows per forward pass of the trainer's evaluate (runtime/src/engine/trainer.ts): the validation sample of a finetune is scored in passes of this many. */
+export const TRAINER_EVAL_ROWS = 512;
 /** Prompt search: candidate tokens per iteration at most, and rows per forward pass (runtime/src/engine/prompt-search.ts). */
 export const PROMPT_CANDIDATES = 64;
 export const PROMPT_ROWS_PER_PASS = 2048;
@@ -50,7 +52,7 @@ export interface MemoryEstimate {
   /** The largest phase: a training step's gradients and activations, an evaluation, or a prompt search. */
   working: number;
   /** Which phase `working` is, and its size in rows (training: the batch) or test examples (evaluation). */
-  phase: 'training' | 'prompt search' | 'evaluation';
+  phase: 'training' | 'prompt search' | 'evaluation' | 'validation';
   rows: number;
   total: number;
 }
@@ -64,6 +66,8 @@ export function phaseText(e: MemoryEstimate): string {
       return `a prompt search over ${e.rows} rows`;
     case 'evaluation':
       return `an evaluation on ${e.rows} test examples`;
+    case 'validation':
+      return `an evaluation during training on ${e.rows} validation examples`;
   }
 }
 
@@ -82,9 +86,10 @@ function passFloats(c: typeof TRAIN, s: RunShape, P: number, rows: number, T: nu
 
 /**
  * The memory of one run: training with `method` (which trains `trainable` scalars, params.ts) at `batch`,
- * then its evaluation on `samples` examples.
+ * evaluating on a validation sample of `validation` examples during training (finetunes; 0 for none), then
+ * its evaluation on `samples` test examples.
  */
-export function runMemory(s: RunShape, method: MethodSpec, trainable: number, optimizerKind: OptimizerSpec['kind'], batch: number, samples: number): MemoryEstimate {
+export function runMemory(s: RunShape, method: MethodSpec, trainable: number, optimizerKind: OptimizerSpec['kind'], batch: number, samples: number, validation: number): MemoryEstimate {
   const P = modelParameterCount(s.model, s.vocab);
   const T = s.reserve + 2 * s.length - 1;
   const Tk = T + (method.kind === 'prefix' && method.space === 'kv' ? method.length : 0);
@@ -109,6 +114,13 @@ export function runMemory(s: RunShape, method: MethodSpec, trainable: number, op
     phase = 'evaluation';
     rows = samples;
     working = evaluation;
+  }
+  // The validation sample is one batch for the trainer, which scores it TRAINER_EVAL_ROWS rows at a time.
+  const validating = validation > 0 ? 4 * (passFloats(FORWARD, s, P, Math.min(validation, TRAINER_EVAL_ROWS), T, Tk, 1) + P) + validation * exampleBytes(s.length) : 0;
+  if (validating > working) {
+    phase = 'validation';
+    rows = validation;
+    working = validating;
   }
   return { weights, optimizer, working, phase, rows, total: weights + optimizer + working };
 }

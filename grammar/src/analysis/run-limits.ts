@@ -1,5 +1,5 @@
-// What `ptx run` needs of each run, checked before anything trains: inputs on both sides of the split for
-// every task it trains and is evaluated on (feasibility.ts), and memory within the backend's limit
+// What `ptx run` needs of each run, checked before anything trains: inputs on each side of the split it draws
+// from, for every task it trains and is evaluated on (feasibility.ts), and memory within the backend's limit
 // (memory.ts). Called from analyse.ts once per pretrain, per tuning method and per evaluated run.
 import { findKey } from '../catalogue/blocks.js';
 import { taskInputLang } from '../catalogue/words.js';
@@ -45,7 +45,7 @@ export function checkPretrainRun(ctx: AnalysisContext, p: PretrainSpec, taskRang
   checkTasksSplit(ctx, p.data, p.tasks, `run '${p.name}'`, false, taskRange);
   const shape = shapeOf(p);
   const all = modelParameterCount(shape.model, shape.vocab);
-  checkRunMemory(ctx, runMemory(shape, FULL, all, p.schedule.optimizer.kind, p.schedule.batch, OWN_SAMPLES), `run '${p.name}'`, modelRange);
+  checkRunMemory(ctx, runMemory(shape, FULL, all, p.schedule.optimizer.kind, p.schedule.batch, OWN_SAMPLES, 0), `run '${p.name}'`, modelRange);
 }
 
 /** A finetune or compare block's task on its root's data (once per block, whatever its methods). */
@@ -53,9 +53,12 @@ export function checkTuningTask(ctx: AnalysisContext, root: PretrainSpec, task: 
   checkTasksSplit(ctx, root.data, [task], `run '${run}'`, true, () => range);
 }
 
-/** One tuning method of a finetune or compare block (training `trainable` scalars): its memory at the block's batch. */
-export function checkTuningMemory(ctx: AnalysisContext, root: PretrainSpec, method: MethodSpec, trainable: number, schedule: ScheduleSpec, run: string, range: Range): void {
-  checkRunMemory(ctx, runMemory(shapeOf(root), method, trainable, schedule.optimizer.kind, schedule.batch, OWN_SAMPLES), `run '${run}'`, range);
+/**
+ * One tuning method of a finetune or compare block (training `trainable` scalars): its memory at the block's
+ * batch, with its evaluations during training on `validation` examples.
+ */
+export function checkTuningMemory(ctx: AnalysisContext, root: PretrainSpec, method: MethodSpec, trainable: number, schedule: ScheduleSpec, validation: number, run: string, range: Range): void {
+  checkRunMemory(ctx, runMemory(shapeOf(root), method, trainable, schedule.optimizer.kind, schedule.batch, OWN_SAMPLES, validation), `run '${run}'`, range);
 }
 
 /** An evaluate block on runs of `root`: test inputs for each task, and memory for `samples` test examples. */

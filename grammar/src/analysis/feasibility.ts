@@ -1,10 +1,10 @@
 // Can the runtime draw the examples a run needs? Its example streams (runtime/src/data/examples.ts) draw
 // inputs uniformly from the input values (with the repeat bias: a draw holding more than length/2 distinct
 // values is rejected half the time), keep only those on the wanted side of the hash split (grammar/src/split.ts:
-// training, validation or test) and give up after 100,000 draws in a row without one. An input space too small for its split (4 inputs,
-// none of them on the test side) or a test fraction at the edge of the hash's resolution (test: 1e-300,
-// test: 0.9999999) passes every other check and then fails in the middle of `ptx run`; this check finds it
-// first.
+// training, validation or test) and give up after 100,000 draws in a row without one. An input space too
+// small for its split (4 inputs, none of them on the test side) or a test fraction at the edge of the hash's
+// resolution (test: 1e-300, test: 0.9999999) passes every other check and then fails in the middle of
+// `ptx run`; this check finds it first.
 //
 // Small spaces (at most ENUMERATION_LIMIT inputs) are counted exactly: every input is hashed and weighted by
 // how often a draw yields it. Larger spaces hold so many inputs that each side's share is the share of 32-bit
@@ -23,7 +23,7 @@ import type { DataSpec, Lang } from '../spec.js';
 import { hashEnd, hashStart, hashToken, type SplitSide } from '../split.js';
 import type { AnalysisContext } from './context.js';
 
-/** Inputs counted one by one up to this many (~2 ms for 65,536 inputs of length 16). */
+/** Inputs counted one by one up to this many (about a millisecond for 65,536 once compiled; results are cached). */
 export const ENUMERATION_LIMIT = 65_536;
 /** The smallest usable probability that a draw lands on a side (see the file comment). */
 export const MIN_SIDE_SHARE = 5e-4;

@@ -77,6 +77,10 @@ export function randomSpec(seed: number, index: number): string {
   // Extras (a second finetune in a chain, a probe, several seeds) come from their own stream, so adding them
   // left every spec's other blocks as they were when the regression cases were found.
   const x = new Rng((seed * 1_000_033 + index * 104_729) >>> 0);
+  // Early-stopping keys and sweeps (main's later features) from a third stream, likewise.
+  const y = new Rng((seed * 1_000_037 + index * 15_485_863) >>> 0);
+  const stopping = (): string =>
+    y.int(3) === 0 ? `  eval_every: ${1 + y.int(3)}  stop_at: ${pick(y, [0.01, 0.5, 1])}  patience: ${y.int(3)}` : '';
   // The validation share of the held-out inputs: the default (0.25) two times in three.
   const validation = x.int(3) === 0 ? `  validation: ${pick(x, [0.01, 0.5, 0.75, 0.99])}` : '';
   const words = r.int(3) === 0;
@@ -117,7 +121,7 @@ export function randomSpec(seed: number, index: number): string {
   const target = r.int(2) === 0 ? pick(r, taskNames) : words ? wordTask(r) : digitTask(r);
   const tuning = r.int(3);
   if (tuning === 1) {
-    lines.push(`finetune f from p on ${target} { method: ${method(r, reserve)}  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)} }`);
+    lines.push(`finetune f from p on ${target} { method: ${method(r, reserve)}  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)}${stopping()} }`);
     runs.push('f');
     if (x.int(2) === 0) {
       // Starts from f: refused when f is context-tuned, trained from f's weights when it is full or LoRA.
@@ -126,7 +130,10 @@ export function randomSpec(seed: number, index: number): string {
     }
   } else if (tuning === 2) {
     const seeds = x.int(3) === 0 ? '[0, 1]' : '[0]';
-    lines.push(`compare c from p on ${target} { methods: [${method(r, reserve)}, ${method(r, reserve)}]  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)}  seeds: ${seeds} }`);
+    const methods = `${method(r, reserve)}, ${method(r, reserve)}`;
+    // Now and then a sweep: an argument given as a list is a grid of configurations.
+    const sweep = y.int(3) === 0 ? `, ${pick(y, ['full(lr: [1e-3, 3e-3])', 'lora(rank: [1, 2], targets: [output])', `prefix(length: [1, ${Math.max(1, reserve)}], space: kv)`])}` : '';
+    lines.push(`compare c from p on ${target} { methods: [${methods}${sweep}]  steps: ${1 + r.int(2)}  batch: ${1 + r.int(4)}  seeds: ${seeds}${stopping()} }`);
     runs.push('c');
   }
   // A probe of the data's length with tokens near its input values (sometimes outside: the check must say so).

@@ -76,3 +76,20 @@ test('ptx --help works after install', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^ {2}check +report the diagnostics/m);
 });
+
+test('issue 13: ptx check refuses the input spaces and the model that ptx run used to fail on, one located line each', () => {
+  const cases: Array<[string, string]> = [
+    ['issue13-two-values-length-2.ptx', 'input-space-too-small'],
+    ['issue13-one-value.ptx', 'input-space-too-small'],
+    ['issue13-test-1e-300.ptx', 'input-space-too-small'],
+    ['issue13-test-0.9999999.ptx', 'input-space-too-small'],
+    ['issue13-width-8192.ptx', 'run-exceeds-memory'],
+  ];
+  for (const [file, code] of cases) {
+    const path = join('tests', 'runtime', 'agreement-cases', file);
+    const r = ptx('check', path);
+    assert.equal(r.status, 1, `${file}: ${r.stdout}${r.stderr}`);
+    const lines = r.stdout.trim().split('\n');
+    assert.ok(lines.length >= 1 && lines.every((l) => l.startsWith(`${path}:`) && l.includes(` error ${code}: `)), `${file}:\n${r.stdout}`);
+  }
+});

@@ -50,6 +50,11 @@ check('finetune from a prefix-tuned run', PREAMBLE + 'finetune p1 from base on a
 
 // ---- keys ----
 check('unknown key with a suggestion', 'data d { <|lenght|>: 4 }', [{ code: 'unknown-key', message: "did you mean 'length'" }]);
+check(
+  'an unknown key lists every key of the block, also those already set (not just "clip")',
+  PREAMBLE + 'pretrain p { model: m  data: digits  tasks: [asc]  steps: 1  batch: 4  seed: 0  optimizer: sgd  reserve: 0  <|hasOwnProperty|>: 1 }',
+  [{ code: 'unknown-key', message: "unknown key of pretrain 'hasOwnProperty' (expected one of: model, data, tasks, steps, batch, seed, optimizer, clip, reserve)" }],
+);
 check('duplicate key', 'data d { length: 4  <|length|>: 5 }', [{ code: 'duplicate-key' }]);
 check('missing required key', 'model <|m2|> { layers: 1 }', [{ code: 'missing-key', message: "'width'" }]);
 check('a key with no effect on word data', 'data w { kind: words  <|vocab|>: 10 }', [{ code: 'ignored-key' }]);
@@ -88,6 +93,12 @@ check(
   'data w { kind: words  words: 8  length: 2 }\nmodel m { width: 8 }\ntask es_es = translate(es, es)\npretrain p { model: m  data: w  tasks: [es_es] }\nevaluate [p] on [es_es] { probe: <|[1, 2]|> }',
   [{ code: 'invalid-probe', message: '17..24 (Spanish words)' }],
 );
+check('an input space with no test input', 'data d { values: 0..1  length: 2  vocab: 4 }\nmodel m { width: 8 }\npretrain p { model: m  data: d  tasks: [<|copy|>] }', [
+  { code: 'input-space-too-small', message: "none of the 4 possible inputs of data 'd' (length 2 over the values 0..1) is on the test side" },
+]);
+check('a run too big for the wasm backend', 'data d { length: 4 }\nmodel huge { width: 8192 }\npretrain p { model: <|huge|>  data: d  tasks: [copy] }', [
+  { code: 'run-exceeds-memory', message: "run 'p' needs about" },
+]);
 
 // ---- theory ----
 check('prefix for a new attention pattern', PREAMBLE + 'finetune f from base on desc { method: <|prefix(length: 2)|> }', [

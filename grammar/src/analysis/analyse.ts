@@ -29,6 +29,7 @@ import { checkInputsFitVocab, checkLoraRank, checkProbe, checkReserve, checkSequ
 import { AnalysisContext, type Reference, type RefKind } from './context.js';
 import type { Diagnostic, Fix } from './diagnostics.js';
 import { checkUntrainedOutputs } from './output-tokens.js';
+import { checkEvaluation, checkPretrainRun, checkTuningMemory, checkTuningTask } from './run-limits.js';
 import { checkTheory } from './theory-rules.js';
 import { defaultValue, Evaluator, methodText, optimizerSpec, type MethodSweep, type MethodUse, type TaskUse } from './values.js';
 
@@ -318,8 +319,10 @@ class Analyser {
     for (const entry of entries) {
       const i = table.index.get(entry.key.text);
       if (i === undefined) {
-        const candidates = table.keys.map((k) => k.name).filter((n) => !entries.some((e) => e.key.text === n));
-        this.ctx.reportUnknown('unknown-key', entry.key.range, `key of ${b.kind}`, entry.key.text, candidates);
+        // Every key of the block kind, set or not: the message lists what the block accepts (listing only the
+        // keys not yet set made `hasOwnProperty` in a full block say "expected one of: clip"), and the list is
+        // the same for every block of a kind, as reportUnknown's memo (by kind and word) requires.
+        this.ctx.reportUnknown('unknown-key', entry.key.range, `key of ${b.kind}`, entry.key.text, () => table.keys.map((k) => k.name));
         continue;
       }
       const key = table.keys[i]!;
@@ -550,6 +553,7 @@ class Analyser {
     checkSequenceFits(this.ctx, model, data, reserve, this.entryRange(b, 'model'));
     if (!ok) return;
     const spec: PretrainSpec = { kind: 'pretrain', name: b.name.text, model, data, tasks: specs, schedule, reserve };
+    checkPretrainRun(this.ctx, spec, (i) => (tasksValue?.kind === 'list' ? (tasksValue.items[i]?.range ?? tasks[i]!.range) : tasks[i]!.range), this.entryRange(b, 'model'));
     this.spec.pretrains.set(spec.name, spec);
   }
 
@@ -602,6 +606,7 @@ class Analyser {
     const { root, learned } = chain;
     const task = this.taskSpec(targetUse);
     if (!checkTaskOnData(this.ctx, task, root.data, b.target!.range)) return;
+    checkTuningTask(this.ctx, root, task, b.name.text, b.target!.range);
     const rootState = this.state(this.ctx.declarations.get(root.name)!);
     if (rootState.tasksEnd === undefined) {
       const tasksValue = rootState.entry('tasks')?.value;
@@ -662,6 +667,7 @@ class Analyser {
             });
           }
           if (use.method.kind !== 'full') checkUntrainedOutputs(this.ctx, { method: use.method, methodRange: use.range, target: task, targetLabel: task.name, learned, pretrainName: root.name, data: root.data });
+          if (base) checkTuningMemory(this.ctx, root, use.method, this.count(use.method, root.model, root.data.vocab).total, base, stopping?.samples ?? 0, b.kind === 'finetune' ? name : `${name}/${methodText(use.method, overrides)}/seed${seeds[0] ?? 0}`, use.range);
         }
         // Compare runs are named by the point's canonical text; a finetune run by its block.
         const label = b.kind === 'compare' ? methodText(use.method, overrides) : '';
@@ -762,6 +768,7 @@ class Analyser {
     }
     for (const root of roots) {
       tasks.forEach((t, i) => checkTaskOnData(this.ctx, t, root.data, taskUses![i]!.range));
+      checkEvaluation(this.ctx, root, tasks, samples, (i) => taskUses![i]!.range, this.entryRange(b, 'samples'));
       if (probe) checkProbe(this.ctx, probe, root.data, root.name, tasks, this.entryRange(b, 'probe'));
     }
     const spec: EvaluateSpec = { kind: 'evaluate', name, runs: runNames, tasks, samples, probe };

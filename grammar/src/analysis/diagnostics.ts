@@ -54,6 +54,8 @@ export const DIAGNOSTIC_CODES = {
   'vocab-too-small': { severity: 'error', summary: 'A task produces tokens that the vocabulary does not hold.' },
   'incompatible-data': { severity: 'error', summary: 'A task that cannot run on this kind of data (e.g. translate on digits).' },
   'from-context-run': { severity: 'error', summary: 'A finetune that starts from a prompt-, soft-prompt- or prefix-tuned run.' },
+  'input-space-too-small': { severity: 'error', summary: 'The data has too few inputs on one side of its train/test split for a run to draw its examples.' },
+  'run-exceeds-memory': { severity: 'error', summary: 'A run needs more memory than the wasm backend can address (4 GiB).' },
   'invalid-probe': { severity: 'error', summary: 'An attention probe that is not a valid input for the data.' },
   'novel-attention-pattern': { severity: 'warning', summary: 'A context-based method cannot learn an attention pattern the pretrained model lacks.' },
   'novel-value-map': { severity: 'warning', summary: 'A context-based method cannot learn a value map the pretrained model lacks.' },

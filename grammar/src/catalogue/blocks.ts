@@ -1,8 +1,15 @@
 // Built-in blocks and the keys each accepts, with types, defaults and docs.
 import type { BlockDef, BlockKeyword, ParamDef } from './types.js';
 
+/**
+ * The most optimizer steps a run may take: a million steps is hours at this engine's fastest (~100 steps/s),
+ * and every integer the catalogue accepts stays far below 2^53, where a number stops being exact (a spec's
+ * 9007199254740993 would silently become 9007199254740992).
+ */
+export const MAX_STEPS = 1_000_000;
+
 const SCHEDULE = (steps: number, optimizer: string): ParamDef[] => [
-  { name: 'steps', type: { kind: 'int', min: 1 }, default: steps, doc: 'Optimizer steps.' },
+  { name: 'steps', type: { kind: 'int', min: 1, max: MAX_STEPS }, default: steps, doc: 'Optimizer steps.' },
   { name: 'batch', type: { kind: 'int', min: 1, max: 4096 }, default: 64, doc: 'Sequences per step.' },
   { name: 'seed', type: { kind: 'int', min: 0, max: 2 ** 31 - 1 }, default: 0, doc: 'Seed of initialisation, data order and dropout.' },
   { name: 'optimizer', type: { kind: 'optimizer' }, default: optimizer, doc: 'Optimizer and its learning rate, weight decay and betas.' },
@@ -11,9 +18,9 @@ const SCHEDULE = (steps: number, optimizer: string): ParamDef[] => [
 
 /** Evaluation during training and early stopping, for finetune and compare runs (see spec.ts StoppingSpec). */
 const STOPPING: ParamDef[] = [
-  { name: 'eval_every', type: { kind: 'int', min: 1 }, default: { derived: 'steps / 20' }, doc: 'Steps between evaluations on the validation sample (exact match, per-token accuracy, loss), stored with the loss curve.' },
+  { name: 'eval_every', type: { kind: 'int', min: 1, max: MAX_STEPS }, default: { derived: 'steps / 20' }, doc: 'Steps between evaluations on the validation sample (exact match, per-token accuracy, loss), stored with the loss curve.' },
   { name: 'stop_at', type: { kind: 'number', min: 0, max: 1, exclusiveMin: true }, default: 0.99, doc: 'Stop a run once its validation exact match reaches this; 1 stops only at 100%.' },
-  { name: 'patience', type: { kind: 'int', min: 0 }, default: 0, doc: 'Also stop a run when its validation exact match has gained at most 0.5 points over this many steps; 0 turns the plateau rule off.' },
+  { name: 'patience', type: { kind: 'int', min: 0, max: MAX_STEPS }, default: 0, doc: 'Also stop a run when its validation exact match has gained at most 0.5 points over this many steps; 0 turns the plateau rule off.' },
 ];
 
 export const BLOCKS: readonly BlockDef[] = [
@@ -23,7 +30,7 @@ export const BLOCKS: readonly BlockDef[] = [
     doc: 'Where inputs come from: digit sequences (the paper’s setup) or sequences of words from the built-in word list.',
     keys: [
       { name: 'kind', type: { kind: 'enum', values: ['digits', 'words'] }, default: 'digits', doc: '`digits`: integer tokens; `words`: words of the built-in list, in each task’s input language (English unless its first step translates from another language).' },
-      { name: 'values', type: { kind: 'range', min: 0 }, default: '0..7', doc: 'Inclusive range of input digits (digits only).' },
+      { name: 'values', type: { kind: 'range', min: 0, max: 99_999 }, default: '0..7', doc: 'Inclusive range of input digits (digits only).' },
       { name: 'length', type: { kind: 'int', min: 1, max: 256 }, default: 10, doc: 'Input length; every task outputs as many tokens.' },
       { name: 'vocab', type: { kind: 'int', min: 2, max: 100_000 }, default: 10, doc: 'Vocabulary size (digits only; derived as 3 × words + 1 for word data).' },
       { name: 'test', type: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }, default: 0.2, doc: 'Fraction of the input space held out from training (a deterministic hash split): the validation and test splits.' },
@@ -93,7 +100,7 @@ export const BLOCKS: readonly BlockDef[] = [
     doc: 'Evaluate runs on tasks (exact match and per-token accuracy) and record attention on a probe input.',
     keys: [
       { name: 'samples', type: { kind: 'int', min: 1, max: 1_000_000 }, default: 3200, doc: 'Test inputs per task.' },
-      { name: 'probe', type: { kind: 'list', of: { kind: 'int', min: 0 } }, doc: 'An input (one token per position) whose attention maps are recorded.' },
+      { name: 'probe', type: { kind: 'list', of: { kind: 'int', min: 0, max: 99_999 } }, doc: 'An input (one token per position) whose attention maps are recorded.' },
     ],
   },
 ];

@@ -1,6 +1,7 @@
 // Built-in functions: task primitives, tuning methods and optimizers, with their parameters and docs.
 // The server (completion, hover, signature help), the analysis, the runtime and docs/language.md all
 // read these definitions.
+import { MAX_STEPS } from './blocks.js';
 import type { FunctionDef, ParamDef } from './types.js';
 
 const LANGS = ['en', 'de', 'es'] as const;
@@ -50,7 +51,7 @@ export const PRIMITIVES: readonly FunctionDef[] = [
 /** Schedule overrides that every method accepts (useful in compare blocks, where methods share a block). */
 const METHOD_OVERRIDES: readonly ParamDef[] = [
   { name: 'lr', type: { kind: 'number', min: 0, exclusiveMin: true }, default: { derived: "the block's optimizer lr" }, doc: 'Learning rate for this method only.' },
-  { name: 'steps', type: { kind: 'int', min: 1 }, default: { derived: "the block's steps" }, doc: 'Training steps for this method only.' },
+  { name: 'steps', type: { kind: 'int', min: 1, max: MAX_STEPS }, default: { derived: "the block's steps" }, doc: 'Training steps for this method only.' },
 ];
 
 export const METHODS: readonly FunctionDef[] = [
@@ -65,7 +66,7 @@ export const METHODS: readonly FunctionDef[] = [
     category: 'method',
     doc: 'LoRA: W + B·A·alpha/rank on the chosen weight matrices; B starts at 0, only A and B train. Changes the weights, so it can change attention patterns.',
     params: [
-      { name: 'rank', type: { kind: 'int', min: 1 }, default: 1, doc: 'Rank r of the update B·A.' },
+      { name: 'rank', type: { kind: 'int', min: 1, max: 65_536 }, default: 1, doc: 'Rank r of the update B·A.' },
       { name: 'alpha', type: { kind: 'number', min: 0, exclusiveMin: true }, default: 1, doc: 'Scale of the update (alpha / rank).' },
       {
         name: 'targets',
@@ -81,7 +82,7 @@ export const METHODS: readonly FunctionDef[] = [
     category: 'method',
     doc: 'Prefix-tuning: trainable vectors in front of the content in every layer. Cannot change the relative attention over the content (it only scales it and adds a bias).',
     params: [
-      { name: 'length', type: { kind: 'int', min: 1 }, default: 1, doc: 'Number of prefix positions P.' },
+      { name: 'length', type: { kind: 'int', min: 1, max: 4096 }, default: 1, doc: 'Number of prefix positions P.' },
       {
         name: 'space',
         type: { kind: 'enum', values: ['residual', 'kv'] },
@@ -95,13 +96,13 @@ export const METHODS: readonly FunctionDef[] = [
     name: 'soft_prompt',
     category: 'method',
     doc: 'Soft prompting: trainable input embeddings at the first P (reserved) positions. Less expressive than a prefix.',
-    params: [{ name: 'length', type: { kind: 'int', min: 1 }, default: 1, doc: 'Number of soft-prompt positions P.' }, ...METHOD_OVERRIDES],
+    params: [{ name: 'length', type: { kind: 'int', min: 1, max: 256 }, default: 1, doc: 'Number of soft-prompt positions P (at most the largest reserve).' }, ...METHOD_OVERRIDES],
   },
   {
     name: 'prompt',
     category: 'method',
     doc: 'Discrete prompting: P tokens at the reserved positions, found by greedy coordinate search on the training loss. No continuous parameters.',
-    params: [{ name: 'length', type: { kind: 'int', min: 1 }, default: 1, doc: 'Number of prompt tokens P.' }, ...METHOD_OVERRIDES],
+    params: [{ name: 'length', type: { kind: 'int', min: 1, max: 256 }, default: 1, doc: 'Number of prompt tokens P (at most the largest reserve).' }, ...METHOD_OVERRIDES],
   },
 ];
 

@@ -23,8 +23,12 @@ export interface Example {
   task: number;
 }
 
-/** Consecutive rejections after which a stream gives up: the data or task admits (almost) no examples. */
-const MAX_REJECTIONS = 100_000;
+/**
+ * Consecutive rejections after which a stream gives up: the data or task admits (almost) no examples. The
+ * analysis refuses data whose split leaves a side too rare to be found within this many draws
+ * (grammar/src/analysis/feasibility.ts, which keeps the same number).
+ */
+export const MAX_REJECTIONS = 100_000;
 
 /** Inclusive range of input token ids; `lang` is the input language on word data (ignored for digits). */
 export function inputRange(data: DataSpec, lang: Lang = 'en'): [number, number] {

@@ -11,7 +11,7 @@ import type { Batch, Layout } from './types.js';
 /** Candidates per iteration when the vocabulary is larger than this (a seeded random subset + current). */
 export const MAX_CANDIDATES = 64;
 /** Rows per forward pass while scoring candidates (bounds memory). */
-const ROWS_PER_PASS = 2048;
+export const ROWS_PER_PASS = 2048;
 
 /** Per-row mean cross-entropy over the output positions: logits [R, L, V], targets [R, L] → [R]. */
 function rowLosses(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor1D {

@@ -18,7 +18,7 @@ import { Rng } from './rng.js';
 import type { AttentionRecord, Batch, EvalCounts, NamedTensors, ScoreCounts, Trainer, TrainerOptions, TrainerSnapshot } from './types.js';
 
 /** Rows per forward pass during evaluation (bounds memory on large test sets). */
-const EVAL_ROWS = 512;
+export const EVAL_ROWS = 512;
 
 export async function createTrainer(opts: TrainerOptions, resume?: TrainerSnapshot): Promise<Trainer> {
   await tf.ready();

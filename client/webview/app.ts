@@ -9,6 +9,7 @@ import { attentionEvals, compareSummaries, hasEarlier, referenceEval, tableRows,
 import { shortRunLabels } from './render/labels.js';
 import { runStyles, swatch } from './render/palette.js';
 import { compareTables, resultsTable } from './render/table.js';
+import { verdictTables } from './render/verdicts.js';
 import { esc, formatLoss } from './render/text.js';
 import { readTheme, type Theme } from './render/theme.js';
 import { defaultState, parseState, type HostMessage, type ViewKind, type ViewMessage, type ViewState } from './messages.js';
@@ -155,14 +156,31 @@ export class App {
       if (l.running || !runs.some((r) => r.name === name)) series.push({ id: `live:${name}`, label: label(name), title: name, steps: l.steps, losses: l.losses, live: l.running, ...style(name) });
     }
     const compare = compareTables(compareSummaries(rows));
+    const verdicts = verdictTables(d.verdicts);
+    // Validation exact match during training (finetunes), in each run's colour; where early stopping ended
+    // a run, its legend says so.
+    const validation: Series[] = runs
+      .filter((r) => r.validation.length > 0)
+      .map((r) => ({
+        id: `val:${r.hash}`,
+        label: label(r.name) + (r.stopped ? ` · stopped at ${r.stopped.step}` : ''),
+        title: r.stopped ? `${r.name}: stopped at step ${r.stopped.step} (${r.stopped.reason === 'target' ? 'validation target reached' : 'validation plateau'})` : r.name,
+        steps: r.validation.map((p) => p.step),
+        losses: r.validation.map((p) => p.exact),
+        ...style(r.name),
+      }));
     const table = resultsTable(rows, this.state.sort, withAttention, { label, style });
     const train = this.host.kind === 'vscode' ? ` <button type="button" data-run-spec title="Run every block of ${esc(d.spec)}">▷ Train</button>` : '';
     const empty = running.length ? '' : `<p class="empty" data-empty="none">No results yet for ${esc(d.spec)} as it is now —${train || ' run it with ptx run'}</p>`;
     return (
       (liveLines ? `<section class="live"><h2>Training</h2><ul>${liveLines}</ul></section>` : '') +
       (table ? `<section><h2>Accuracy</h2>${earlier}${table}</section>` : `${empty}${earlier}`) +
+      (verdicts ? `<section><h2>Verdicts <span class="muted">(selected on validation, reported on test)</span></h2>${verdicts}</section>` : '') +
       (compare ? `<section><h2>Compare blocks <span class="muted">(mean ± std over seeds)</span></h2>${compare}</section>` : '') +
-      (series.length ? `<section><h2>Loss curves</h2>${this.figure('loss-curves', lossChart(series, theme, { width: this.width() }))}</section>` : '')
+      (series.length ? `<section><h2>Loss curves</h2>${this.figure('loss-curves', lossChart(series, theme, { width: this.width() }))}</section>` : '') +
+      (validation.length
+        ? `<section><h2>Validation exact match</h2>${this.figure('validation-curves', lossChart(validation, theme, { width: this.width(), yLabel: 'validation exact match', fixed: { min: 0, max: 1, percent: true }, figure: 'validation' }))}</section>`
+        : '')
     );
   }
 

@@ -59,7 +59,20 @@ function isRun(x: unknown): x is RunRecord {
     isStr(x.written) && (x.parent === null || isStr(x.parent)) && (x.group === null || isStr(x.group)) && typeof x.current === 'boolean' &&
     (layout === null || (isObj(layout) && isNum(layout.reserve) && isNum(layout.length) && isNum(layout.vocab))) &&
     isObj(curve) && isNumArray(curve.steps) && isNumArray(curve.losses) && curve.steps.length === curve.losses.length &&
-    isNumArray(x.resumedAt)
+    isNumArray(x.resumedAt) &&
+    Array.isArray(x.validation) && x.validation.every((p) => isObj(p) && isNum(p.step) && isNum(p.exact) && isNum(p.perToken) && isNum(p.loss)) &&
+    (x.stopped === null || (isObj(x.stopped) && isNum(x.stopped.step) && (x.stopped.reason === 'target' || x.stopped.reason === 'plateau')))
+  );
+}
+
+/** A verdict is drawn as text: its strings and numbers are checked, the grid only for its shape. */
+function isVerdict(x: unknown): boolean {
+  if (!isObj(x)) return false;
+  const sel = x.selected;
+  return (
+    isStr(x.compare) && isStr(x.task) && isStr(x.method) && isStr(x.message) && isNum(x.learnedAt) && Array.isArray(x.grid) &&
+    ['learned', 'not-learned', 'inconclusive', 'incomplete'].includes(x.verdict as string) &&
+    (sel === null || (isObj(sel) && isStr(sel.label) && (sel.test === null || (isObj(sel.test) && isNum(sel.test.mean) && isNum(sel.test.std) && isNum(sel.test.n)))))
   );
 }
 
@@ -79,7 +92,8 @@ function isBlock(x: unknown): boolean {
 export function isReportData(x: unknown): x is ReportData {
   return (
     isObj(x) && x.format === REPORT_FORMAT && isStr(x.spec) && isStr(x.generated) && isNum(x.specErrors) && Array.isArray(x.blocks) && x.blocks.every(isBlock) &&
-    Array.isArray(x.runs) && x.runs.every(isRun) && Array.isArray(x.evals) && x.evals.every(isEval)
+    Array.isArray(x.runs) && x.runs.every(isRun) && Array.isArray(x.evals) && x.evals.every(isEval) &&
+    Array.isArray(x.verdicts) && x.verdicts.every(isVerdict)
   );
 }
 

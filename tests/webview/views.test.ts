@@ -236,3 +236,32 @@ test('export: a figure saved as SVG and as PNG (the report downloads it; the pan
     assertClean(p);
     await p.close();
   }));
+
+test('results view: a verdict per compare method with its selected configuration and test number; validation curves, one line per finetune in its run colour', { timeout: 60_000 }, (t) =>
+  withReport(t, async (browser, file) => {
+    const p = await openOffline(browser, file);
+    const { page } = p;
+    assert.ok(data.verdicts.length >= 3, 'the fixture has verdicts');
+    const rows = page.locator('table[data-table="verdicts"] tr[data-verdict]');
+    assert.equal(await rows.count(), data.verdicts.length);
+    for (const v of data.verdicts) {
+      const row = page.locator(`table[data-table="verdicts"] tr[data-method="${v.method}"]`);
+      assert.equal(await row.getAttribute('data-verdict'), v.verdict);
+      if (v.selected?.test) assert.equal(Number(await row.locator('td[data-col="exact"]').getAttribute('data-value')), v.selected.test.mean);
+      // The reason sits in the row right after, whole.
+      assert.equal(await row.locator('xpath=following-sibling::tr[1]').innerText(), v.message);
+    }
+    const finetunes = data.runs.filter((r) => r.current && r.validation.length > 0);
+    assert.ok(finetunes.length > 0, 'the fixture has validation curves');
+    const lines = page.locator('figure[data-name="validation-curves"] polyline[data-series^="val:"]');
+    assert.equal(await lines.count(), finetunes.length);
+    // Each validation line has the colour of its run's loss curve.
+    for (const r of finetunes) {
+      const val = await page.locator(`figure[data-name="validation-curves"] polyline[data-series="val:${r.hash}"]`).getAttribute('stroke');
+      const loss = await page.locator(`figure[data-name="loss-curves"] polyline[data-series="${r.hash}"]`).getAttribute('stroke');
+      assert.equal(val, loss, r.name);
+    }
+    await screenshot(page, 'webview-verdicts');
+    assertClean(p);
+  }),
+);

@@ -92,7 +92,22 @@ function logTicks(lo: number, hi: number): number[] {
   return out.length > 8 ? out.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9) : out;
 }
 
-export function lossChart(series: readonly Series[], theme: Theme, opts: { width: number; height?: number; title?: string; yLabel?: string }): string {
+export interface ChartOptions {
+  width: number;
+  height?: number;
+  title?: string;
+  yLabel?: string;
+  /**
+   * A fixed linear axis for values in [min, max] (validation accuracy: 0..1, shown as percentages), zeros
+   * included and no smoothing (one point per evaluation); without it, losses: positive values, a log axis
+   * when they span more than a decade, smoothed.
+   */
+  fixed?: { min: number; max: number; percent: boolean };
+  /** The svg's data-figure (default `loss`). */
+  figure?: string;
+}
+
+export function lossChart(series: readonly Series[], theme: Theme, opts: ChartOptions): string {
   const width = Math.max(280, Math.round(opts.width));
   const legend = layoutLegend(series.map((s) => s.label + (s.live ? ' (training)' : '')), 58, width);
   const plotH = opts.height ?? Math.round(Math.min(260, Math.max(160, width * 0.42)));
@@ -100,25 +115,27 @@ export function lossChart(series: readonly Series[], theme: Theme, opts: { width
   const height = m.top + plotH + m.bottom;
   const pw = width - m.left - m.right;
   const font = `font-family="${esc(theme.fontFamily)}"`;
-  const finite = series.flatMap((s) => s.losses.filter((l) => Number.isFinite(l) && l > 0));
+  const fixedRange = opts.fixed;
+  const finite = series.flatMap((s) => s.losses.filter((l) => Number.isFinite(l) && (fixedRange ? true : l > 0)));
   let body = '';
   if (finite.length === 0) {
     body = `<text x="${width / 2}" y="${m.top + plotH / 2}" text-anchor="middle" fill="${theme.muted}" font-size="13">no training steps yet</text>`;
   } else {
     const maxStep = Math.max(1, ...series.map((s) => s.steps[s.steps.length - 1] ?? 1));
-    const lo = Math.min(...finite);
-    const hi = Math.max(...finite);
-    const log = hi / lo > 10;
+    const lo = fixedRange ? fixedRange.min : Math.min(...finite);
+    const hi = fixedRange ? fixedRange.max : Math.max(...finite);
+    const log = !fixedRange && hi / lo > 10;
     const f = (v: number) => (log ? Math.log10(v) : v);
-    const yLo = log ? f(lo) - 0.05 : 0;
-    const yHi = log ? f(hi) + 0.05 : hi * 1.05;
+    const yLo = log ? f(lo) - 0.05 : fixedRange ? lo : 0;
+    const yHi = log ? f(hi) + 0.05 : fixedRange ? hi : hi * 1.05;
     const x = (s: number) => m.left + (s / maxStep) * pw;
     const y = (v: number) => m.top + plotH - ((f(log ? Math.max(v, lo) : v) - yLo) / (yHi - yLo || 1)) * plotH;
-    const yTicks = log ? logTicks(lo, hi) : niceTicks(0, yHi, 5);
+    const yTicks = log ? logTicks(lo, hi) : niceTicks(fixedRange ? lo : 0, yHi, 5);
     for (const t of yTicks) {
       const yy = fixed(y(t));
+      const text = fixedRange?.percent ? `${Number((100 * t).toPrecision(6))}%` : String(t);
       body += `<line x1="${m.left}" x2="${m.left + pw}" y1="${yy}" y2="${yy}" stroke="${theme.grid}"/>`;
-      body += `<text x="${m.left - 6}" y="${yy}" dy="0.32em" text-anchor="end" font-size="11" fill="${theme.muted}">${esc(String(t))}</text>`;
+      body += `<text x="${m.left - 6}" y="${yy}" dy="0.32em" text-anchor="end" font-size="11" fill="${theme.muted}">${esc(text)}</text>`;
     }
     // As many step ticks as fit their labels (about 56 px each), so the last one is never cut.
     for (const t of niceTicks(0, maxStep, Math.max(2, Math.min(8, Math.floor(pw / 56))))) {
@@ -140,7 +157,7 @@ export function lossChart(series: readonly Series[], theme: Theme, opts: { width
       const raw = line(s.losses);
       if (raw.length === 0) return;
       // Step losses are noisy (one batch each): the raw curve faint, a smoothed one on top.
-      const smooth = s.losses.length > 30 ? line(smoothLosses(s.losses)) : raw;
+      const smooth = s.losses.length > 30 && !fixedRange ? line(smoothLosses(s.losses)) : raw;
       if (smooth !== raw) body += `<polyline class="raw" points="${raw.join(' ')}" fill="none" stroke="${colour}" stroke-width="1" opacity="0.22"/>`;
       const pts = smooth;
       body += `<polyline data-series="${esc(s.id)}" points="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="1.8"${dash ? ` stroke-dasharray="${dash}"` : ''} stroke-linejoin="round"/>`;
@@ -163,7 +180,7 @@ export function lossChart(series: readonly Series[], theme: Theme, opts: { width
   });
   const title = opts.title ? `<text x="${m.left}" y="16" font-size="13" font-weight="600" fill="${theme.foreground}">${esc(opts.title)}</text>` : '';
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-figure="loss" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${font} role="img" aria-label="training loss curves">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-figure="${esc(opts.figure ?? 'loss')}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${font} role="img" aria-label="${esc(opts.yLabel ?? 'training loss')} curves">` +
     `<rect width="100%" height="100%" fill="${theme.background}"/>${title}${body}</svg>`
   );
 }

@@ -204,6 +204,7 @@ export function compareVerdicts(c: CompareSpec, evidence: (run: string) => RunEv
     // The run improving fastest is the one to give more steps.
     const t = improving.reduce((a, b) => (b.exactGain / Math.max(1, b.span) > a.exactGain / Math.max(1, a.span) ? b : a));
     const e = evidence(t.run)!;
+    // A rate per 1,000 steps is only worth stating when the window is not much shorter than that.
     const rate = (1000 * t.exactGain) / Math.max(1, t.span);
     return {
       ...base,
@@ -211,7 +212,7 @@ export function compareVerdicts(c: CompareSpec, evidence: (run: string) => RunEv
       selected,
       message:
         `inconclusive (still improving): ${where}${testText} < ${pct(c.learnedAt)}, but ${t.run} was still improving over the last ${t.span} of its ${e.steps} steps ` +
-        `(validation exact ${t.exactGain >= 0 ? '+' : ''}${(100 * t.exactGain).toFixed(1)} points, ${(100 * rate).toFixed(1)} per 1,000 steps; loss ${(100 * t.lossDrop).toFixed(1)}% lower); ` +
+        `(validation exact ${t.exactGain >= 0 ? '+' : ''}${(100 * t.exactGain).toFixed(1)} points${t.span >= 250 ? `, ${(100 * rate).toFixed(1)} per 1,000 steps` : ''}; loss ${(100 * t.lossDrop).toFixed(1)}% lower); ` +
         `try steps: ${suggestedSteps(t, e, c.learnedAt)}`,
     };
   });

@@ -4,7 +4,7 @@
 // sources or tests.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LENS_COMMANDS } from '../../server/src/features/codeLens.js';
@@ -15,6 +15,7 @@ interface Manifest {
   icon: string;
   activationEvents: string[];
   extensionKind: string[];
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations?: string[] } };
   contributes: {
     languages: Array<{ id: string; extensions: string[]; configuration: string }>;
     grammars: Array<{ language: string; path: string }>;
@@ -25,7 +26,7 @@ interface Manifest {
     walkthroughs?: Array<{ steps: Array<{ media: { markdown: string } }> }>;
     commands: Array<{ command: string; title: string; category: string }>;
     keybindings: Array<{ command: string; key: string }>;
-    configuration: { properties: Record<string, { type: string; default: unknown }> };
+    configuration: { properties: Record<string, { type: string; default: unknown; enum?: unknown[] }> };
   };
 }
 
@@ -61,6 +62,41 @@ test('manifest: language, activation, commands, keybindings, settings, editor ti
   const png = readFileSync(join(ROOT, manifest.icon));
   assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
   assert.equal(manifest.main, './dist/client.js');
+});
+
+/** Every .ts file under a folder. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+test('workspace trust: settings that name a path or a program are restricted and not read before trust', () => {
+  // A free-form string setting (no enum) can name a path or a program; such settings must be restricted.
+  const props = manifest.contributes.configuration.properties;
+  const freeText = Object.keys(props).filter((k) => props[k]!.type === 'string' && !props[k]!.enum).sort();
+  assert.ok(freeText.includes('ptx.storeDirectory'));
+  const restricted = [...(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [])].sort();
+  assert.deepEqual(restricted, freeText, 'capabilities.untrustedWorkspaces.restrictedConfigurations');
+  // The client reads them only through client/src/settings.ts, which gives the default until trust is granted.
+  const settingsFile = join(ROOT, 'client', 'src', 'settings.ts');
+  const settings = readFileSync(settingsFile, 'utf8');
+  const listed = /RESTRICTED_SETTINGS = \[([^\]]*)\]/.exec(settings)?.[1]?.match(/'[^']+'/g)?.map((q) => `ptx.${q.slice(1, -1)}`).sort();
+  assert.deepEqual(listed, restricted, 'RESTRICTED_SETTINGS in client/src/settings.ts');
+  for (const key of restricted) {
+    const name = key.slice('ptx.'.length);
+    const read = settings.indexOf(`.get<string>('${name}'`);
+    assert.ok(read > 0, `settings.ts reads ${key}`);
+    const fn = settings.lastIndexOf('export function', read);
+    assert.match(settings.slice(fn, read), /if \(!vscode\.workspace\.isTrusted\) return/, `settings.ts checks trust before reading ${key}`);
+    for (const file of sources(join(ROOT, 'client', 'src'))) {
+      if (file === settingsFile) continue;
+      assert.ok(!readFileSync(file, 'utf8').includes(`'${name}'`), `${file} reads ${key} itself (use client/src/settings.ts)`);
+    }
+  }
+  // synchronize.configurationSection would send the whole ptx section, restricted settings included.
+  assert.ok(!readFileSync(join(ROOT, 'client', 'src', 'extension.ts'), 'utf8').includes('configurationSection'));
 });
 
 test('package contents (vsce ls): bundles, grammar, media, snippets, docs, licence; no sources or tests', { timeout: 180_000 }, () => {

@@ -1,0 +1,61 @@
+// Checks a request's params before any feature sees them. A client may send anything (`params: null`, a
+// uri that is a number, a position without a line); the answer to malformed params is an InvalidParams
+// error that says what is wrong, never the text of an exception inside a feature.
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+
+/** What each request needs besides `textDocument.uri`, as `field: kind` pairs. */
+const SHAPES: Record<string, Record<string, Kind>> = {
+  'textDocument/completion': { position: 'position' },
+  'textDocument/hover': { position: 'position' },
+  'textDocument/signatureHelp': { position: 'position' },
+  'textDocument/definition': { position: 'position' },
+  'textDocument/references': { position: 'position', context: 'object' },
+  'textDocument/documentHighlight': { position: 'position' },
+  'textDocument/prepareRename': { position: 'position' },
+  'textDocument/rename': { position: 'position', newName: 'string' },
+  'textDocument/documentSymbol': {},
+  'textDocument/foldingRange': {},
+  'textDocument/semanticTokens/full': {},
+  'textDocument/formatting': { options: 'object' },
+  'textDocument/codeAction': { range: 'range', context: 'object' },
+  'textDocument/inlayHint': { range: 'range' },
+  'textDocument/codeLens': {},
+};
+
+type Kind = 'position' | 'range' | 'object' | 'string';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isPosition = (v: unknown): boolean => isObject(v) && isCount(v.line) && isCount(v.character);
+
+function fits(v: unknown, kind: Kind): boolean {
+  switch (kind) {
+    case 'position':
+      return isPosition(v);
+    case 'range':
+      return isObject(v) && isPosition(v.start) && isPosition(v.end);
+    case 'object':
+      return isObject(v);
+    case 'string':
+      return typeof v === 'string';
+  }
+}
+
+/** The document a request is about; throws InvalidParams when the params do not have the request's shape. */
+export function checkParams(method: string, params: unknown): string {
+  const bad = (what: string): ResponseError<void> => new ResponseError(ErrorCodes.InvalidParams, `${method}: ${what}`);
+  if (!isObject(params)) throw bad('params must be an object');
+  const doc = params.textDocument;
+  if (!isObject(doc) || typeof doc.uri !== 'string') throw bad('params.textDocument.uri must be a string');
+  for (const [field, kind] of Object.entries(SHAPES[method] ?? {})) {
+    if (!fits(params[field], kind)) throw bad(`params.${field} must be a ${kind === 'object' ? 'JSON object' : kind}`);
+  }
+  if (method === 'textDocument/formatting') {
+    const o = params.options as Record<string, unknown>;
+    if (typeof o.tabSize !== 'number' || typeof o.insertSpaces !== 'boolean') throw bad('params.options needs tabSize (number) and insertSpaces (boolean)');
+  }
+  return doc.uri;
+}
+
+/** The methods the router serves (every request a feature handles). */
+export const REQUEST_METHODS = Object.keys(SHAPES);

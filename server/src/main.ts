@@ -14,6 +14,7 @@ import { DEFAULT_SETTINGS, parseSettings, type ServerContext } from './context.j
 import { DocumentStore } from './documentStore.js';
 import { DocumentWorker } from './documentWorker.js';
 import { registerFeatures, type ClientSettings } from './features/index.js';
+import { collectSoon } from './memory.js';
 import { SEMANTIC_LEGEND } from './features/semanticTokens.js';
 import { checkParams } from './params.js';
 import { FeatureRegistry } from './registry.js';
@@ -108,6 +109,7 @@ documents.onDidClose(({ document: doc }) => {
   workers.delete(doc.uri);
   w.dispose();
   void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+  collectSoon();
 });
 
 // Every request: params checked, then answered by the document's worker or here. A feature's own failure

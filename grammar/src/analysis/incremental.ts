@@ -183,38 +183,79 @@ function lineShift(r: ComponentResult, indices: readonly number[], o: BlockOrigi
 /** A message that quotes a line number ("on line 12", "(line 3)"): it would not move with its block. */
 const QUOTES_A_LINE = /\blines? \d/;
 
-/** A stored result moved down by `dl` lines onto the blocks of `c` (a copy: stored results are never changed). */
+/** A stored result moved down by `dl` lines onto the blocks of `c` (stored results are never changed). */
 function moved(r: ComponentResult, dl: number, c: Component, o: BlockOrigins): ComponentResult {
-  const current = new Map<Block, Block>();
-  r.computedFor.forEach((b, k) => current.set(b, c.blocks[k]!));
   const origins: unknown[] = [];
   for (const i of c.indices) origins.push(o.chunks[i], o.indexes[i], o.lines[i]);
-  return {
-    computedFor: c.blocks,
-    origins,
-    movable: true,
-    diagnostics: r.diagnostics.map((d) => shiftPlain(d, dl) as Diagnostic),
-    spec: r.spec,
-    references: r.references.map((ref) => ({ ...ref, range: shiftRange(ref.range, dl), target: ref.target && (current.get(ref.target) ?? ref.target) })),
-    methods: r.methods.map((m) => ({ ...m, range: shiftRange(m.range, dl), block: current.get(m.block) ?? m.block })),
-  };
+  // Always moved from the result as computed, so moves never pile up copies of copies.
+  return r instanceof MovedResult ? new MovedResult(r.base, r.dl + dl, c.blocks, origins) : new MovedResult(r, dl, c.blocks, origins);
+}
+
+/**
+ * A computed result moved by `dl` lines: the diagnostics at once (every version publishes them), the
+ * references and methods on first use (only some requests read them; an Enter near the top of a big file
+ * would otherwise copy thousands of them on every keystroke).
+ */
+class MovedResult implements ComponentResult {
+  readonly movable = true;
+  readonly diagnostics: Diagnostic[];
+  readonly spec: Array<[SpecKey, string, unknown]>;
+  private referencesCache: Reference[] | undefined;
+  private methodsCache: MethodInfo[] | undefined;
+
+  constructor(
+    readonly base: ComponentResult,
+    readonly dl: number,
+    readonly computedFor: Block[],
+    readonly origins: unknown[],
+  ) {
+    this.diagnostics = base.diagnostics.map((d) => shiftDiagnostic(d, dl));
+    this.spec = base.spec;
+  }
+
+  /** This version's block for a block of the computed result (same position in the component). */
+  private current(): (b: Block) => Block {
+    const map = new Map<Block, Block>();
+    this.base.computedFor.forEach((b, k) => map.set(b, this.computedFor[k]!));
+    return (b) => map.get(b) ?? b;
+  }
+
+  get references(): Reference[] {
+    if (!this.referencesCache) {
+      const current = this.current();
+      this.referencesCache = this.base.references.map((ref) => ({ ...ref, range: shiftRange(ref.range, this.dl), target: ref.target && current(ref.target) }));
+    }
+    return this.referencesCache;
+  }
+
+  get methods(): MethodInfo[] {
+    if (!this.methodsCache) {
+      const current = this.current();
+      this.methodsCache = this.base.methods.map((m) => ({ ...m, range: shiftRange(m.range, this.dl), block: current(m.block) }));
+    }
+    return this.methodsCache;
+  }
 }
 
 /** A range moved by `dl` lines, of the same sort (a Span stays a Span, as in the AST it came from). */
 function shiftRange(r: Range, dl: number): Range {
   if (r instanceof Span) return new Span(r.startLine + dl, r.startCharacter, r.endLine + dl, r.endCharacter);
+  return plainShift(r, dl);
+}
+
+function plainShift(r: Range, dl: number): Range {
   return { start: { line: r.start.line + dl, character: r.start.character }, end: { line: r.end.line + dl, character: r.end.character } };
 }
 
-/** A copy of plain data (a diagnostic with its fixes) with every position moved by `dl` lines. */
-function shiftPlain(v: unknown, dl: number): unknown {
-  if (Array.isArray(v)) return v.map((x) => shiftPlain(x, dl));
-  if (v === null || typeof v !== 'object') return v;
-  if (v instanceof Span) return shiftRange(v, dl);
-  const o = v as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  const isPosition = typeof o.line === 'number' && typeof o.character === 'number';
-  for (const k of Object.keys(o)) out[k] = isPosition && k === 'line' ? (o.line as number) + dl : shiftPlain(o[k], dl);
+/**
+ * A copy of a diagnostic (plain data) moved by `dl` lines: its range and its fixes' edits, the only
+ * positions a Diagnostic holds (a field with positions added to it must be moved here too; the
+ * incremental-analysis tests compare every moved result with a full analysis).
+ */
+function shiftDiagnostic(d: Diagnostic, dl: number): Diagnostic {
+  const out: Diagnostic = { ...d, range: plainShift(d.range, dl) };
+  const fixes = d.data?.fixes;
+  if (fixes) out.data = { ...d.data, fixes: fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: plainShift(e.range, dl) })) })) };
   return out;
 }
 

@@ -8,7 +8,7 @@
 // (applying edits is cheap), checks every request's params (params.ts) and routes it.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind, type Disposable, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SETTINGS, parseSettings, type ServerContext } from './context.js';
 import { DocumentStore } from './documentStore.js';
@@ -16,7 +16,7 @@ import { DocumentWorker } from './documentWorker.js';
 import { registerFeatures, type ClientSettings } from './features/index.js';
 import { collectSoon } from './memory.js';
 import { SEMANTIC_LEGEND } from './features/semanticTokens.js';
-import { checkParams } from './params.js';
+import { checkParams, notificationProblem } from './params.js';
 import { FeatureRegistry } from './registry.js';
 
 /**
@@ -129,5 +129,21 @@ for (const [method, handler] of registry.requests) {
   });
 }
 
-documents.listen(connection);
+// The text sync, with malformed notifications dropped before the documents see them.
+const checked =
+  <P>(method: string, register: (h: (p: P) => void) => Disposable) =>
+  (h: (p: P) => void): Disposable =>
+    register((p) => {
+      const problem = notificationProblem(method, p);
+      if (problem) log(`${method} ignored: ${problem}`);
+      else h(p);
+    });
+documents.listen({
+  onDidOpenTextDocument: checked('textDocument/didOpen', (h) => connection.onDidOpenTextDocument(h)),
+  onDidChangeTextDocument: checked('textDocument/didChange', (h) => connection.onDidChangeTextDocument(h)),
+  onDidCloseTextDocument: checked('textDocument/didClose', (h) => connection.onDidCloseTextDocument(h)),
+  onWillSaveTextDocument: checked('textDocument/willSave', (h) => connection.onWillSaveTextDocument(h)),
+  onWillSaveTextDocumentWaitUntil: (h) => connection.onWillSaveTextDocumentWaitUntil(h),
+  onDidSaveTextDocument: checked('textDocument/didSave', (h) => connection.onDidSaveTextDocument(h)),
+});
 connection.listen();

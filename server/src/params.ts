@@ -59,3 +59,24 @@ export function checkParams(method: string, params: unknown): string {
 
 /** The methods the router serves (every request a feature handles). */
 export const REQUEST_METHODS = Object.keys(SHAPES);
+
+/**
+ * Whether a text-sync notification has the shape the document store needs. Malformed ones are ignored
+ * with a line in the log saying what was wrong (a notification has no answer to carry an error).
+ */
+export function notificationProblem(method: string, params: unknown): string | undefined {
+  if (!isObject(params)) return 'params must be an object';
+  const doc = params.textDocument;
+  if (!isObject(doc) || typeof doc.uri !== 'string') return 'params.textDocument.uri must be a string';
+  if (method === 'textDocument/didOpen') {
+    if (typeof doc.text !== 'string' || !Number.isInteger(doc.version) || typeof doc.languageId !== 'string') return 'params.textDocument needs languageId, version and text';
+  }
+  if (method === 'textDocument/didChange') {
+    if (!Number.isInteger(doc.version)) return 'params.textDocument.version must be an integer';
+    const changes = params.contentChanges;
+    if (!Array.isArray(changes) || !changes.every((c) => isObject(c) && typeof c.text === 'string' && (c.range === undefined || fits(c.range, 'range')))) {
+      return 'params.contentChanges must be a list of {text, range?}';
+    }
+  }
+  return undefined;
+}

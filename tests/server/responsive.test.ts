@@ -107,6 +107,17 @@ test('malformed params get InvalidParams with what is wrong, never an internal e
     // The server is still fine.
     assert.ok(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }) !== undefined);
     assert.deepEqual(client.loggedErrors, []);
+    // Malformed text-sync notifications are dropped with a line saying what was wrong.
+    for (const method of ['textDocument/didOpen', 'textDocument/didChange', 'textDocument/didClose', 'textDocument/didSave']) {
+      for (const params of [{}, { textDocument: 3 }, { textDocument: { uri } }, { textDocument: { uri, version: 'x' }, contentChanges: [{ text: 1 }] }]) {
+        if (method !== 'textDocument/didOpen' && method !== 'textDocument/didChange' && JSON.stringify(params).includes('"uri"')) continue;
+        await client.connection.sendNotification(method, params);
+      }
+    }
+    const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.ok(symbols.length > 0, 'the document is still open with its text');
+    assert.ok(client.loggedErrors.length >= 8);
+    for (const line of client.loggedErrors) assert.match(line, /^textDocument\/did\w+ ignored: params/, line);
   } finally {
     await client.stop();
   }

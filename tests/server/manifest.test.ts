@@ -104,7 +104,7 @@ test('package contents (vsce ls): bundles, grammar, media, snippets, docs, licen
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000, maxBuffer: 1 << 26 });
   assert.equal(r.status, 0, r.stderr);
   const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-  for (const f of ['dist/server.js', 'dist/client.js', 'dist/cli.js', 'bin/ptx.js', 'grammar/ptx.tmLanguage.json', 'grammar/language-configuration.json', 'client/media/icon.png', 'client/walkthrough/train.md', 'dist/server.js.map', 'LICENSE', 'package.json']) {
+  for (const f of ['dist/server.js', 'dist/server-worker.js', 'dist/client.js', 'dist/cli.js', 'bin/ptx.js', 'grammar/ptx.tmLanguage.json', 'grammar/language-configuration.json', 'client/media/icon.png', 'client/walkthrough/train.md', 'dist/server.js.map', 'LICENSE', 'package.json']) {
     assert.ok(files.includes(f), `${f} is not packaged`);
   }
   assert.ok(files.some((f) => f.startsWith('docs/')), 'docs are packaged');

@@ -84,6 +84,8 @@ export class DocumentWorker {
   }
 
   private receive(m: FromWorker): void {
+    // Messages already on their way when the document closed are about a document that is gone.
+    if (this.disposed) return;
     switch (m.type) {
       case 'response': {
         const p = this.pending.get(m.id);

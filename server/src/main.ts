@@ -22,9 +22,9 @@ import { FeatureRegistry } from './registry.js';
 /**
  * Documents of at least this many characters (~7,500 lines) are served by a worker thread. Below it a full
  * analysis (what renaming a block costs) takes tens of milliseconds, and serving the document here is
- * faster than the worker's two thread hops, which a loaded machine makes slow: with the 5,000-line
- * benchmark spec (131 kB) in a worker, its diagnostics p95 was 46 ms instead of 21 and its completion p95
- * 10 ms instead of 4 (same load, ~10 on 2 cores).
+ * cheaper than the worker's two thread hops, which a loaded machine makes slow (one pair of bench runs at
+ * load ~10 on 2 cores, the 5,000-line spec of 131 kB in a worker and then here: diagnostics p95 46 ms and
+ * 21, completion p95 10 and 4; figures at that load vary up to 2× between runs).
  */
 export const BIG_DOCUMENT = 192 * 1024;
 

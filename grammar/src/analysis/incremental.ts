@@ -188,7 +188,12 @@ function moved(r: ComponentResult, dl: number, c: Component, o: BlockOrigins): C
   const origins: unknown[] = [];
   for (const i of c.indices) origins.push(o.chunks[i], o.indexes[i], o.lines[i]);
   // Always moved from the result as computed, so moves never pile up copies of copies.
-  return r instanceof MovedResult ? new MovedResult(r.base, r.dl + dl, c.blocks, origins) : new MovedResult(r, dl, c.blocks, origins);
+  const base = r instanceof MovedResult ? r.base : r;
+  const total = r instanceof MovedResult ? r.dl + dl : dl;
+  // Back where it was computed (a line added and removed again, an undo): the computed result itself,
+  // whose blocks CombinedAnalysis maps to this version's like any reused result's.
+  if (total === 0) return { ...base, origins };
+  return new MovedResult(base, total, c.blocks, origins);
 }
 
 /**

@@ -1,6 +1,7 @@
 // The server stays responsive with big documents, over a real stdio connection: a 1 MB document lives in a
 // worker thread of its own, so requests about a small document are answered while it is analysed; its
-// diagnostics equal analyse()'s; closing it ends the worker (its memory goes with it). And no request
+// diagnostics equal analyse()'s; a newer version of it stops the analysis of an older one (whose
+// diagnostics are never published after it); closing it ends the worker (its memory goes with it). And no request
 // answers malformed params with an internal exception's text.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -51,6 +52,27 @@ test('a 1 MB document does not delay requests about a small one; its diagnostics
       assert.ok(hover, 'hover on the small document');
       assert.ok(published < v, `round ${round}: the hover on the small document waited for the big document's analysis`);
       assert.deepEqual(plain(await client.waitForDiagnostics(big, v, 120_000)), expected(text), `round ${round}: diagnostics`);
+    }
+  } finally {
+    await client.stop();
+  }
+});
+
+test('a newer version of a big document stops the analysis of an older one: no stale diagnostics', { timeout: 300_000 }, async () => {
+  const client = await LspClient.start();
+  try {
+    const big = client.open(BIG);
+    await client.waitForDiagnostics(big, 1, 120_000);
+    for (let round = 0; round < 2; round++) {
+      // An expensive version (a syntax error: the error-recovering parser and a full analysis of 1 MB)…
+      const broken = client.change(big, BIG.replace('data digits_3 ', '} { data digits_3 '));
+      await new Promise((r) => setTimeout(r, 300));
+      // …replaced while it is being analysed by one that differs in a value.
+      const sentAt = performance.now();
+      const fixed = client.change(big, BIG.replace('steps: 2000', `steps: ${2001 + round}`));
+      assert.deepEqual(plain(await client.waitForDiagnostics(big, fixed, 120_000)), expected(client.text(big)));
+      const stale = client.publications.filter((p) => p.uri === big && p.version === broken && p.at > sentAt);
+      assert.equal(stale.length, 0, `round ${round}: version ${broken}'s diagnostics were published after version ${fixed} was sent`);
     }
   } finally {
     await client.stop();

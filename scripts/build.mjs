@@ -22,6 +22,8 @@ const entries = [
   // Data-parallel training threads load this beside cli.js (runtime/src/engine/parallel.ts).
   { in: 'runtime/src/engine/worker.ts', out: 'dist/engine-worker.js' },
   { in: 'server/src/main.ts', out: 'dist/server.js' },
+  // The language server runs each big document in a thread of its own (server/src/documentWorker.ts).
+  { in: 'server/src/worker.ts', out: 'dist/server-worker.js' },
   { in: 'client/src/extension.ts', out: 'dist/client.js' },
 ];
 const jobs = entries

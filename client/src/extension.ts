@@ -12,6 +12,7 @@ import { ResultsCache } from './results/cache.js';
 import { ResultLenses } from './results/lenses.js';
 import { RunsView } from './results/runsView.js';
 import { registerRunCommands } from './runCommands.js';
+import { serverSettings } from './settings.js';
 import { RunManager } from './runs/runManager.js';
 import { RunStates } from './runs/states.js';
 
@@ -32,9 +33,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'ptx' },
       { scheme: 'untitled', language: 'ptx' },
     ],
-    // Settings reach the server at start and on every change (the inlay hints it gives).
-    initializationOptions: { inlayHints: vscode.workspace.getConfiguration('ptx').get('inlayHints', {}) },
-    synchronize: { configurationSection: 'ptx' },
+    // Settings reach the server at start and on every change (the inlay hints it gives). Only the values
+    // settings.ts gives are sent, not the whole `ptx` section: synchronizing the section would read and send
+    // the restricted settings of an untrusted workspace too.
+    initializationOptions: serverSettings(),
   };
   // The id `ptx` makes the client honour the `ptx.trace.server` setting.
   client = new LanguageClient('ptx', 'PTX Language Server', serverOptions, clientOptions);
@@ -64,9 +66,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     watchSpecs((uri) => cache.invalidate(uri)),
     panels,
     runs,
-    vscode.workspace.onDidGrantWorkspaceTrust(() => runs?.updateStatus()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      runs?.updateStatus();
+      pushSettings();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ptx.backend')) runs?.updateStatus();
+      if (e.affectsConfiguration('ptx.inlayHints')) pushSettings();
     }),
   );
   registerRunCommands(context, runs, panels);
@@ -82,6 +88,11 @@ function watchSpecs(changed: (uri: vscode.Uri) => void): vscode.Disposable {
   const w = vscode.workspace.createFileSystemWatcher('**/*.ptx', true, false, true);
   w.onDidChange(changed);
   return w;
+}
+
+/** Sends the server the settings it reads (as workspace/didChangeConfiguration, which it listens to). */
+function pushSettings(): void {
+  if (client?.isRunning()) void client.sendNotification('workspace/didChangeConfiguration', { settings: { ptx: serverSettings() } });
 }
 
 export async function deactivate(): Promise<void> {

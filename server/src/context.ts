@@ -1,9 +1,10 @@
-// What every feature module gets: the connection, the open documents, and where the docs live.
-import type { Connection } from 'vscode-languageserver/node';
+// What every feature module gets: where to register, the open documents, where the docs live, and the
+// settings the client sent.
 import type { DocumentStore } from './documentStore.js';
+import type { FeatureRegistry } from './registry.js';
 
 export interface ServerContext {
-  connection: Connection;
+  connection: FeatureRegistry;
   store: DocumentStore;
   /** file: URL of docs/diagnostics.md, the target of every diagnostic's codeDescription. */
   diagnosticsDocUrl: string;

@@ -1,11 +1,10 @@
 // Open documents and their analysis, computed once per document version and shared by every feature.
-// Closed documents have no snapshot: features answer requests about them with empty results.
+// Closed documents have no snapshot: features answer requests about them with empty results. The store
+// knows no LSP: main.ts (text sync) or worker.ts (messages from the main thread) sets the texts.
 // Each open document keeps an IncrementalParser and an IncrementalAnalyser, so an edit re-parses only the
 // blocks it touched (unchanged blocks are the previous version's objects: ASTs are read-only) and
 // re-analyses only the blocks linked to them by names. Features that need only the syntax (completion,
 // signature help, folding, symbols) read `ast` and never wait for the analysis.
-import { TextDocuments } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, ParseResult, PtxFile } from '../../grammar/src/index.js';
 import { IncrementalAnalyser } from '../../grammar/src/analysis/incremental.js';
 import { LineIndex } from '../../grammar/src/services/lineIndex.js';
@@ -64,21 +63,59 @@ export class Snapshot {
   }
 }
 
+/**
+ * The texts of the documents this thread serves (all small documents on the main thread; one big document
+ * in its worker), set by whoever owns the text sync, with their snapshots. Closing drops everything a
+ * document holds (parser and analyser caches included), so its memory can be collected.
+ */
 export class DocumentStore {
-  readonly documents = new TextDocuments(TextDocument);
+  private readonly texts = new Map<string, { version: number; text: string }>();
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly parsers = new Map<string, { parser: IncrementalParser; analyser: IncrementalAnalyser }>();
+  private readonly changed: Array<(uri: string) => void> = [];
+  private readonly closed: Array<(uri: string) => void> = [];
 
-  constructor() {
-    this.documents.onDidClose((e) => {
-      this.snapshots.delete(e.document.uri);
-      this.parsers.delete(e.document.uri);
-    });
+  /**
+   * The newest version of a document that exists, possibly newer than the one set here (a worker reads the
+   * main thread's from shared memory before its message arrives): work for an older version is dropped.
+   */
+  constructor(private readonly newest: (uri: string) => number | undefined = () => undefined) {}
+
+  set(uri: string, version: number, text: string): void {
+    this.texts.set(uri, { version, text });
+    for (const f of this.changed) f(uri);
+  }
+
+  close(uri: string): void {
+    if (!this.texts.delete(uri)) return;
+    this.snapshots.delete(uri);
+    this.parsers.delete(uri);
+    for (const f of this.closed) f(uri);
+  }
+
+  onDidChange(f: (uri: string) => void): void {
+    this.changed.push(f);
+  }
+
+  onDidClose(f: (uri: string) => void): void {
+    this.closed.push(f);
+  }
+
+  /** The version set here, or undefined when the document is not open here. */
+  version(uri: string): number | undefined {
+    return this.texts.get(uri)?.version;
+  }
+
+  /** Whether `version` is still the newest version of the document (work for it is worth finishing). */
+  isCurrent(uri: string, version: number): boolean {
+    const here = this.texts.get(uri)?.version;
+    const newest = this.newest(uri);
+    return here === version && (newest === undefined || newest === version);
   }
 
   /** The current version of an open document, or undefined when it is not open. */
   get(uri: string): Snapshot | undefined {
-    const doc = this.documents.get(uri);
+    const doc = this.texts.get(uri);
     if (!doc) return undefined;
     const cached = this.snapshots.get(uri);
     if (cached && cached.version === doc.version) return cached;
@@ -87,7 +124,7 @@ export class DocumentStore {
       state = { parser: new IncrementalParser(), analyser: new IncrementalAnalyser() };
       this.parsers.set(uri, state);
     }
-    const snap = new Snapshot(uri, doc.version, doc.getText(), state.parser, state.analyser);
+    const snap = new Snapshot(uri, doc.version, doc.text, state.parser, state.analyser);
     this.snapshots.set(uri, snap);
     return snap;
   }

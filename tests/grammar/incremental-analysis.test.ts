@@ -126,3 +126,35 @@ test('changing one value re-analyses only the blocks linked to it, with the same
   check(text, inc, an, 'new declaration');
   assert.equal(an.lastAnalysed, blocks + 3);
 });
+
+test('adding or removing a line re-analyses only the blocks around it; the others move with their results', () => {
+  const inc = new IncrementalParser();
+  const an = new IncrementalAnalyser();
+  let text = GENERATED;
+  check(text, inc, an, 'start');
+  const blocks = inc.parse(text).ast.blocks.length;
+  const groupSize = 10;
+  const r = Rng.stream(11);
+  for (let k = 0; k < 12; k++) {
+    // Enter at the start of a random line (every block below it moves down), then the line removed again.
+    const lines = text.split('\n');
+    const at = pick(r, lines.length);
+    const before = text;
+    lines.splice(at, 0, k % 2 ? '' : '// a new line');
+    text = lines.join('\n');
+    check(text, inc, an, `insert ${k} at line ${at}`);
+    assert.ok(an.lastAnalysed <= 2 * groupSize, `insert ${k} at line ${at} analysed ${an.lastAnalysed} of ${blocks} blocks`);
+    text = before;
+    check(text, inc, an, `remove ${k}`);
+    assert.ok(an.lastAnalysed <= 2 * groupSize, `remove ${k} analysed ${an.lastAnalysed} of ${blocks} blocks`);
+  }
+  // A message that quotes a line ("already declared ... on line N") must not be moved as it is: a duplicate
+  // of the first group's task near the end, then lines added at the top move both declarations.
+  text = text + 'task asc_0 = sort(descending)\n';
+  check(text, inc, an, 'duplicate');
+  assert.ok(analyse(text).diagnostics.some((d) => d.code === 'duplicate-name' && /on line \d+/.test(d.message)));
+  for (let k = 0; k < 3; k++) {
+    text = '// top\n' + text;
+    check(text, inc, an, `line ${k} above the duplicate`);
+  }
+});

@@ -90,6 +90,8 @@ export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   /** How many times diagnostics were published for each document. */
   readonly publishCount = new Map<string, number>();
+  /** Every publication as it arrived: document, version and time (performance.now()). */
+  readonly publications: Array<{ uri: string; version: number | undefined; at: number }> = [];
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
   private waiters: Array<() => void> = [];
@@ -111,6 +113,7 @@ export class LspClient {
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p);
       client.publishCount.set(p.uri, (client.publishCount.get(p.uri) ?? 0) + 1);
+      client.publications.push({ uri: p.uri, version: p.version, at: performance.now() });
       const w = client.waiters;
       client.waiters = [];
       w.forEach((f) => f());

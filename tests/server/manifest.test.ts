@@ -4,7 +4,7 @@
 // sources or tests.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LENS_COMMANDS } from '../../server/src/features/codeLens.js';
@@ -15,6 +15,7 @@ interface Manifest {
   icon: string;
   activationEvents: string[];
   extensionKind: string[];
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations?: string[] } };
   contributes: {
     languages: Array<{ id: string; extensions: string[]; configuration: string }>;
     grammars: Array<{ language: string; path: string }>;
@@ -25,7 +26,7 @@ interface Manifest {
     walkthroughs?: Array<{ steps: Array<{ media: { markdown: string } }> }>;
     commands: Array<{ command: string; title: string; category: string }>;
     keybindings: Array<{ command: string; key: string }>;
-    configuration: { properties: Record<string, { type: string; default: unknown }> };
+    configuration: { properties: Record<string, { type: string; default: unknown; enum?: unknown[] }> };
   };
 }
 
@@ -63,12 +64,47 @@ test('manifest: language, activation, commands, keybindings, settings, editor ti
   assert.equal(manifest.main, './dist/client.js');
 });
 
+/** Every .ts file under a folder. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+test('workspace trust: settings that name a path or a program are restricted and not read before trust', () => {
+  // A free-form string setting (no enum) can name a path or a program; such settings must be restricted.
+  const props = manifest.contributes.configuration.properties;
+  const freeText = Object.keys(props).filter((k) => props[k]!.type === 'string' && !props[k]!.enum).sort();
+  assert.ok(freeText.includes('ptx.storeDirectory'));
+  const restricted = [...(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [])].sort();
+  assert.deepEqual(restricted, freeText, 'capabilities.untrustedWorkspaces.restrictedConfigurations');
+  // The client reads them only through client/src/settings.ts, which gives the default until trust is granted.
+  const settingsFile = join(ROOT, 'client', 'src', 'settings.ts');
+  const settings = readFileSync(settingsFile, 'utf8');
+  const listed = /RESTRICTED_SETTINGS = \[([^\]]*)\]/.exec(settings)?.[1]?.match(/'[^']+'/g)?.map((q) => `ptx.${q.slice(1, -1)}`).sort();
+  assert.deepEqual(listed, restricted, 'RESTRICTED_SETTINGS in client/src/settings.ts');
+  for (const key of restricted) {
+    const name = key.slice('ptx.'.length);
+    const read = settings.indexOf(`.get<string>('${name}'`);
+    assert.ok(read > 0, `settings.ts reads ${key}`);
+    const fn = settings.lastIndexOf('export function', read);
+    assert.match(settings.slice(fn, read), /if \(!vscode\.workspace\.isTrusted\) return/, `settings.ts checks trust before reading ${key}`);
+    for (const file of sources(join(ROOT, 'client', 'src'))) {
+      if (file === settingsFile) continue;
+      assert.ok(!readFileSync(file, 'utf8').includes(`'${name}'`), `${file} reads ${key} itself (use client/src/settings.ts)`);
+    }
+  }
+  // synchronize.configurationSection would send the whole ptx section, restricted settings included.
+  assert.ok(!readFileSync(join(ROOT, 'client', 'src', 'extension.ts'), 'utf8').includes('configurationSection'));
+});
+
 test('package contents (vsce ls): bundles, grammar, media, snippets, docs, licence; no sources or tests', { timeout: 180_000 }, () => {
   assert.ok(existsSync(join(ROOT, 'dist', 'server.js')), 'run npm run build first');
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000, maxBuffer: 1 << 26 });
   assert.equal(r.status, 0, r.stderr);
   const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-  for (const f of ['dist/server.js', 'dist/client.js', 'dist/cli.js', 'bin/ptx.js', 'grammar/ptx.tmLanguage.json', 'grammar/language-configuration.json', 'client/media/icon.png', 'client/walkthrough/train.md', 'dist/server.js.map', 'LICENSE', 'package.json']) {
+  for (const f of ['dist/server.js', 'dist/server-worker.js', 'dist/client.js', 'dist/cli.js', 'bin/ptx.js', 'grammar/ptx.tmLanguage.json', 'grammar/language-configuration.json', 'client/media/icon.png', 'client/walkthrough/train.md', 'dist/server.js.map', 'LICENSE', 'package.json']) {
     assert.ok(files.includes(f), `${f} is not packaged`);
   }
   assert.ok(files.some((f) => f.startsWith('docs/')), 'docs are packaged');

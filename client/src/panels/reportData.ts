@@ -5,12 +5,13 @@ import * as vscode from 'vscode';
 import type { ReportData } from '../../../runtime/src/report/data.js';
 import { isReportData } from '../../webview/messages.js';
 import { runCli } from '../runs/process.js';
+import { storeDirectorySetting } from '../settings.js';
 
 export function reportLoader(cli: string): (spec: vscode.Uri) => Promise<ReportData> {
   return async (spec) => {
     const folder = vscode.workspace.getWorkspaceFolder(spec);
     const cwd = folder?.uri.fsPath ?? path.dirname(spec.fsPath);
-    const setting = vscode.workspace.getConfiguration('ptx', spec).get<string>('storeDirectory', '');
+    const setting = storeDirectorySetting(spec);
     const r = await runCli({ cli, args: ['report', spec.fsPath, '--json'], cwd, ...(setting ? { store: setting } : {}) });
     if (r.code !== 0) throw new Error(r.stderr.trim() || `ptx report exited with code ${r.code}`);
     let data: unknown;

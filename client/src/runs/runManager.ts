@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import type { Panels } from '../panels/panels.js';
 import { LineSplitter, parseEvent, type RangeJson, type RunEvent } from './events.js';
 import { formatEta } from './format.js';
+import { storeDirectorySetting } from '../settings.js';
 import { spawnCli } from './process.js';
 import type { RunStates } from './states.js';
 import { backendLine, backendName, exitLine, infoLine, isStopped, shortRun } from './wording.js';
@@ -109,7 +110,7 @@ export class RunManager implements vscode.Disposable {
   private storeOf(uri: vscode.Uri): { cwd: string; store: string; setting: string } {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const cwd = folder?.uri.fsPath ?? path.dirname(uri.fsPath);
-    const setting = vscode.workspace.getConfiguration('ptx', uri).get<string>('storeDirectory', '');
+    const setting = storeDirectorySetting(uri);
     return { cwd, setting, store: setting ? path.resolve(cwd, setting) : path.join(path.dirname(uri.fsPath), '.ptx') };
   }
 

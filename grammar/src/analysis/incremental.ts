@@ -9,16 +9,21 @@
 // few facts about the whole file: the kind and name of every block in order (declarations, duplicates, the
 // numbering of unnamed evaluates, the first block of each kind for "add missing keys", the candidates of
 // "did you mean"). So a component's results are reused when that list of kinds and names is unchanged and
-// every block of the component has the same text at the same position (the parser's block origins say
-// so); otherwise its blocks are analysed again, together with every other changed component, by
-// analyseBlocks().
+// every block of the component has the same text (the parser's block origins say so); otherwise its blocks
+// are analysed again, together with every other changed component, by analyseBlocks().
+//
+// A component whose blocks all moved by the same number of lines (a line added or removed above them) is
+// reused with every line of its results moved by as much: what the analysis reports depends on where a
+// block is only through the ranges it reports, except in messages that quote a line number ("already
+// declared ... on line 12"); a result with such a message is reused only at the same lines. Without this
+// an Enter near the top of a file re-analysed every block below it.
 //
 // Diagnostics always equal analyse()'s: each lies inside the block it is about, and the analysis reports
 // a block's diagnostics in the same order whether or not other components are analysed beside it. Spec
 // maps, references and methods hold the same entries as analyse()'s, possibly in another order (features
 // look them up by name or block). Reused results are shared between versions: read them, never change
 // them. Any syntax problem, any parse that is not incremental, or any surprise falls back to analyse().
-import type { Block, Position, PtxFile } from '../syntax/ast.js';
+import { Span, type Block, type Position, type PtxFile, type Range } from '../syntax/ast.js';
 import type { ParseResult } from '../syntax/parse.js';
 import type { Spec } from '../spec.js';
 import { blockOrigins, type BlockOrigins } from '../syntax/incremental.js';
@@ -35,6 +40,8 @@ interface ComponentResult {
   computedFor: Block[];
   /** Chunk, index and line of each of those blocks (see BlockOrigins), flattened. */
   origins: unknown[];
+  /** False when a message quotes a line number: then the result holds only where it was computed. */
+  movable: boolean;
   diagnostics: Diagnostic[];
   spec: Array<[SpecKey, string, unknown]>;
   references: Reference[];
@@ -107,7 +114,12 @@ export class IncrementalAnalyser {
     const partition = sameLinks ? prev!.partition : partitionOf(blocks, ids);
     const components: Component[] = partition.map((indices) => {
       const c: Component = { blocks: indices.map((i) => blocks[i]!), indices, result: undefined };
-      c.result = this.cache.get(origins.chunks[indices[0]!]!)?.find((r) => sameOrigins(r, indices, origins));
+      for (const r of this.cache.get(origins.chunks[indices[0]!]!) ?? []) {
+        const dl = lineShift(r, indices, origins);
+        if (dl === 0) c.result = r;
+        else if (dl !== null) c.result = moved(r, dl, c, origins);
+        if (c.result) break;
+      }
       return c;
     });
 
@@ -151,14 +163,105 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** Whether a stored result was computed for blocks of the same origins (same text at the same position). */
-function sameOrigins(r: ComponentResult, indices: readonly number[], o: BlockOrigins): boolean {
-  if (r.origins.length !== indices.length * 3) return false;
+/**
+ * By how many lines the blocks of a stored result moved, when they all have the same text and moved by the
+ * same number of lines (0: same position); null when the result does not apply to these blocks.
+ */
+function lineShift(r: ComponentResult, indices: readonly number[], o: BlockOrigins): number | null {
+  if (r.origins.length !== indices.length * 3) return null;
+  let dl: number | null = null;
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
-    if (r.origins[3 * k] !== o.chunks[i] || r.origins[3 * k + 1] !== o.indexes[i] || r.origins[3 * k + 2] !== o.lines[i]) return false;
+    if (r.origins[3 * k] !== o.chunks[i] || r.origins[3 * k + 1] !== o.indexes[i]) return null;
+    const d = o.lines[i]! - (r.origins[3 * k + 2] as number);
+    if (dl === null) dl = d;
+    else if (d !== dl) return null;
   }
-  return true;
+  return dl === 0 || r.movable ? dl : null;
+}
+
+/** A message that quotes a line number ("on line 12", "(line 3)"): it would not move with its block. */
+const QUOTES_A_LINE = /\blines? \d/;
+
+/** A stored result moved down by `dl` lines onto the blocks of `c` (stored results are never changed). */
+function moved(r: ComponentResult, dl: number, c: Component, o: BlockOrigins): ComponentResult {
+  const origins: unknown[] = [];
+  for (const i of c.indices) origins.push(o.chunks[i], o.indexes[i], o.lines[i]);
+  // Always moved from the result as computed, so moves never pile up copies of copies.
+  const base = r instanceof MovedResult ? r.base : r;
+  const total = r instanceof MovedResult ? r.dl + dl : dl;
+  // Back where it was computed (a line added and removed again, an undo): the computed result itself,
+  // whose blocks CombinedAnalysis maps to this version's like any reused result's.
+  if (total === 0) return { ...base, origins };
+  return new MovedResult(base, total, c.blocks, origins);
+}
+
+/**
+ * A computed result moved by `dl` lines: the diagnostics at once (every version publishes them), the
+ * references and methods on first use (only some requests read them; an Enter near the top of a big file
+ * would otherwise copy thousands of them on every keystroke).
+ */
+class MovedResult implements ComponentResult {
+  readonly movable = true;
+  readonly diagnostics: Diagnostic[];
+  readonly spec: Array<[SpecKey, string, unknown]>;
+  private referencesCache: Reference[] | undefined;
+  private methodsCache: MethodInfo[] | undefined;
+
+  constructor(
+    readonly base: ComponentResult,
+    readonly dl: number,
+    readonly computedFor: Block[],
+    readonly origins: unknown[],
+  ) {
+    this.diagnostics = base.diagnostics.map((d) => shiftDiagnostic(d, dl));
+    this.spec = base.spec;
+  }
+
+  /** This version's block for a block of the computed result (same position in the component). */
+  private current(): (b: Block) => Block {
+    const map = new Map<Block, Block>();
+    this.base.computedFor.forEach((b, k) => map.set(b, this.computedFor[k]!));
+    return (b) => map.get(b) ?? b;
+  }
+
+  get references(): Reference[] {
+    if (!this.referencesCache) {
+      const current = this.current();
+      this.referencesCache = this.base.references.map((ref) => ({ ...ref, range: shiftRange(ref.range, this.dl), target: ref.target && current(ref.target) }));
+    }
+    return this.referencesCache;
+  }
+
+  get methods(): MethodInfo[] {
+    if (!this.methodsCache) {
+      const current = this.current();
+      this.methodsCache = this.base.methods.map((m) => ({ ...m, range: shiftRange(m.range, this.dl), block: current(m.block) }));
+    }
+    return this.methodsCache;
+  }
+}
+
+/** A range moved by `dl` lines, of the same sort (a Span stays a Span, as in the AST it came from). */
+function shiftRange(r: Range, dl: number): Range {
+  if (r instanceof Span) return new Span(r.startLine + dl, r.startCharacter, r.endLine + dl, r.endCharacter);
+  return plainShift(r, dl);
+}
+
+function plainShift(r: Range, dl: number): Range {
+  return { start: { line: r.start.line + dl, character: r.start.character }, end: { line: r.end.line + dl, character: r.end.character } };
+}
+
+/**
+ * A copy of a diagnostic (plain data) moved by `dl` lines: its range and its fixes' edits, the only
+ * positions a Diagnostic holds (a field with positions added to it must be moved here too; the
+ * incremental-analysis tests compare every moved result with a full analysis).
+ */
+function shiftDiagnostic(d: Diagnostic, dl: number): Diagnostic {
+  const out: Diagnostic = { ...d, range: plainShift(d.range, dl) };
+  const fixes = d.data?.fixes;
+  if (fixes) out.data = { ...d.data, fixes: fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: plainShift(e.range, dl) })) })) };
+  return out;
 }
 
 function byStart(a: Diagnostic, b: Diagnostic): number {
@@ -265,7 +368,7 @@ function distribute(fresh: Analysis, dirty: Component[], origins: BlockOrigins):
   for (const c of dirty) {
     const o: unknown[] = [];
     for (const i of c.indices) o.push(origins.chunks[i], origins.indexes[i], origins.lines[i]);
-    const result: ComponentResult = { computedFor: c.blocks, origins: o, diagnostics: [], spec: [], references: [], methods: [] };
+    const result: ComponentResult = { computedFor: c.blocks, origins: o, movable: true, diagnostics: [], spec: [], references: [], methods: [] };
     c.result = result;
     for (const b of c.blocks) {
       results.set(b, result);
@@ -290,6 +393,7 @@ function distribute(fresh: Analysis, dirty: Component[], origins: BlockOrigins):
     if (r) r.diagnostics.push(d);
     else loose.push(d);
   }
+  for (const r of results.values()) r.movable = !r.diagnostics.some((d) => QUOTES_A_LINE.test(d.message) || (d.data?.fixes ?? []).some((f) => QUOTES_A_LINE.test(f.title)));
   for (const m of fresh.methods) results.get(m.block)!.methods.push(m);
   for (const ref of fresh.references) {
     const r = at(ref.range.start);

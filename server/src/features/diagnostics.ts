@@ -1,6 +1,7 @@
-// Diagnostics on open and on every change: debounced (a burst of keystrokes is analysed once), cancelled
-// when a newer version arrives (a stale result is never published), and run from a timer so requests that
-// are already queued are answered first. Same codes, ranges and messages as `ptx check`.
+// Diagnostics on open and on every change: debounced (a burst of keystrokes is analysed once), dropped as
+// soon as a newer version exists (before parsing, between parsing and analysing, and before publishing: a
+// stale result is never published and a superseded version is not analysed), and run from a timer so
+// requests that are already queued are answered first. Same codes, ranges and messages as `ptx check`.
 import type { ServerContext } from '../context.js';
 import { toLspDiagnostic } from '../convert.js';
 
@@ -19,10 +20,12 @@ export function registerDiagnostics(ctx: ServerContext): void {
     pending.delete(uri);
     try {
       const snap = store.get(uri);
-      if (!snap) return;
+      if (!snap || !store.isCurrent(uri, snap.version)) return;
+      void snap.ast;
+      if (!store.isCurrent(uri, snap.version)) return;
       const diagnostics = snap.analysis.diagnostics.map((d) => toLspDiagnostic(d, ctx.diagnosticsDocUrl));
       // The document may have changed while we were analysing (or been closed): then this result is stale.
-      if (store.documents.get(uri)?.version !== snap.version) return;
+      if (!store.isCurrent(uri, snap.version)) return;
       void connection.sendDiagnostics({ uri, version: snap.version, diagnostics });
     } catch (err) {
       connection.console.error(`diagnostics failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -35,11 +38,11 @@ export function registerDiagnostics(ctx: ServerContext): void {
     pending.set(uri, setTimeout(() => publish(uri), DIAGNOSTICS_DEBOUNCE_MS));
   };
 
-  store.documents.onDidChangeContent((e) => schedule(e.document.uri));
-  store.documents.onDidClose((e) => {
-    const old = pending.get(e.document.uri);
+  store.onDidChange(schedule);
+  store.onDidClose((uri) => {
+    const old = pending.get(uri);
     if (old) clearTimeout(old);
-    pending.delete(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    pending.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 }

@@ -29,6 +29,7 @@ import { checkInputsFitVocab, checkLoraRank, checkProbe, checkReserve, checkSequ
 import { AnalysisContext, type Reference, type RefKind } from './context.js';
 import type { Diagnostic, Fix } from './diagnostics.js';
 import { checkUntrainedOutputs } from './output-tokens.js';
+import { acknowledge } from './acknowledge.js';
 import { checkEvaluation, checkPretrainRun, checkTuningMemory, checkTuningTask } from './run-limits.js';
 import { checkTaskForm } from './task-forms.js';
 import { checkTheory } from './theory-rules.js';
@@ -78,7 +79,9 @@ const KIND_OF_BLOCK: Record<BlockKind, RefKind | 'evaluate'> = {
 /** Analyses `text`; `parsed` may be passed when the caller already parsed this exact text. */
 export function analyse(text: string, parsed?: ParseResult): Analysis {
   try {
-    return new Analyser(text, parsed ?? parse(text)).run();
+    const a = new Analyser(text, parsed ?? parse(text)).run();
+    a.diagnostics = acknowledge(text, a.diagnostics);
+    return a;
   } catch (err) {
     // A bug in the analysis must not take the editor or the CLI down: report it on the whole file.
     const parsed = parse(text);

@@ -22,6 +22,8 @@ export interface Diagnostic {
   severity: Severity;
   code: DiagnosticCode;
   message: string;
+  /** A warning its line acknowledges with `// expect: <code>` (analysis/acknowledge.ts). */
+  acknowledged?: true;
   data?: { fixes?: Fix[] };
 }
 

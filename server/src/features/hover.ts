@@ -8,6 +8,7 @@ import {
   formatCount,
   methodText,
   modelParameterCount,
+  stepsText,
   taskSkills,
   type Analysis,
   type Block,
@@ -16,7 +17,7 @@ import {
   type ScheduleSpec,
   type TaskSpec,
 } from '../../../grammar/src/index.js';
-import { alternatives, budgetOf } from '../../../grammar/src/services/budgets.js';
+import { alternatives, ATTENTION_LORA_TARGETS, budgetOf } from '../../../grammar/src/services/budgets.js';
 import { comparePositions, rangeContains } from '../../../grammar/src/services/lineIndex.js';
 import { nodeAt } from '../../../grammar/src/services/nodeAt.js';
 import { symbolAt } from '../../../grammar/src/services/symbols.js';
@@ -28,9 +29,7 @@ import { functionDoc, paramDoc } from './completion.js';
 const code = (s: string): string => '```ptx\n' + s + '\n```';
 
 function taskText(t: TaskSpec): string {
-  return t.steps
-    .map((s) => (s.kind === 'sort' ? `sort(${s.order})` : s.kind === 'add' ? `add(${s.k})` : s.kind === 'translate' ? `translate(${s.from}, ${s.to})` : s.kind))
-    .join(' then ');
+  return stepsText(t.steps);
 }
 
 function scheduleLines(s: ScheduleSpec): string[] {
@@ -44,7 +43,10 @@ export function methodBudgetMarkdown(m: MethodInfo): string | undefined {
   if (!m.model || m.vocab === null) return undefined;
   const own = budgetOf(m.method, m.model, m.vocab);
   const lines = [`**${formatCount(own.total)} trainable parameters**: \`${own.label}\`: ${own.formula}`, '', 'Same model, other methods:'];
-  for (const a of alternatives(m.method, m.model, m.vocab)) lines.push(`- \`${a.label}\`: ${a.formula}`);
+  // The LoRA the theory warning's quick fix suggests (attention targets for a missing pattern), and no prefix
+  // longer than the pretraining's reserve.
+  const options = { ...(m.theory === 'pattern' ? { loraTargets: ATTENTION_LORA_TARGETS } : {}), ...(m.reserve !== undefined ? { reserve: m.reserve } : {}) };
+  for (const a of alternatives(m.method, m.model, m.vocab, options)) lines.push(`- \`${a.label}\`: ${a.formula}`);
   return lines.join('\n');
 }
 

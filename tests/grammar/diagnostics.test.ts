@@ -285,3 +285,8 @@ test('an unfinished last block keeps every block before it (completion needs the
   ]);
   assert.ok(a.spec.models.has('m'));
 });
+
+test('a learned task that cannot run on the data (a finetune on the chain) is never evaluated: no internal error', () => {
+  const a = analyse(PREAMBLE + 'finetune f from base on translate(en, de) then reverse { method: full }\nfinetune g from f on sort(descending) then reverse { method: prefix(length: 2) }');
+  assert.deepEqual(a.diagnostics.map((d) => d.code), ['incompatible-data', 'simpler-task-form']);
+});

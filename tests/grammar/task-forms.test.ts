@@ -119,3 +119,11 @@ test('on a space too large to enumerate in the analysis, the sample finds exactl
   // Not a vacuous check: many pairs are equal (sort then reverse, add then sort, adds that chain…).
   assert.ok(equal > forms.length, `${equal} equal pairs of ${pairs}`);
 });
+
+test('a task that cannot run on the data is never evaluated: no form, equal to nothing, no exception', () => {
+  assert.equal(simplerForm(task(tr('en', 'de'), REV), QUICK), null);
+  assert.equal(simplerForm(task(ASC, REV), WORDS), null);
+  assert.equal(simplerForm(task(tr('en', 'de'), tr('en', 'es')), WORDS), null);
+  assert.equal(sameTask(task(ASC), task(tr('en', 'de')), QUICK), false);
+  assert.equal(sameTask(task(tr('en', 'de'), tr('en', 'es')), task(tr('en', 'es')), WORDS), false);
+});

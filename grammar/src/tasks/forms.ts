@@ -39,6 +39,23 @@ export function stepsText(steps: readonly TaskStep[]): string {
   return steps.map(stepText).join(' then ');
 }
 
+/**
+ * Whether `steps` can run on `data` (what checkTaskOnData reports otherwise): no translate on digits; on
+ * words only copy, reverse and translate, each translate from the language it receives. The analysis also
+ * meets tasks that failed that check (a finetune's task on the `from` chain); they are never evaluated.
+ */
+function runsOn(steps: readonly TaskStep[], data: DataSpec): boolean {
+  if (data.kind === 'digits') return steps.every((s) => s.kind !== 'translate');
+  let lang = taskInputLang(steps);
+  for (const s of steps) {
+    if (s.kind === 'translate') {
+      if (s.from !== lang) return false;
+      lang = s.to;
+    } else if (s.kind !== 'copy' && s.kind !== 'reverse') return false;
+  }
+  return true;
+}
+
 /** The outputs of `steps` on a domain: null where the data generator would redraw (outside the vocabulary). */
 function outputs(steps: readonly TaskStep[], domain: TaskDomain, data: DataSpec): Array<number[] | null> {
   const ctx = { words: data.words };
@@ -66,10 +83,11 @@ function matches(steps: readonly TaskStep[], want: ReadonlyArray<number[] | null
 
 /**
  * Whether two tasks are equal on `data`: they read the same inputs and `b` gives `a`'s output on every
- * evaluation input where `a`'s output is in the vocabulary. Both must already be valid on the data.
+ * evaluation input where `a`'s output is in the vocabulary (false when either cannot run on the data).
  */
 export function sameTask(a: TaskSpec, b: TaskSpec, data: DataSpec): boolean {
   if (a.steps.length === b.steps.length && stepsText(a.steps) === stepsText(b.steps)) return true;
+  if (!runsOn(a.steps, data) || !runsOn(b.steps, data)) return false;
   if (data.kind === 'words' && taskInputLang(a.steps) !== taskInputLang(b.steps)) return false;
   const want = evaluated(a, data);
   return want.compared > 0 && matches(b.steps, want.outputs, taskDomain(data, a.steps), data);
@@ -109,7 +127,7 @@ function evaluated(task: TaskSpec, data: DataSpec): Evaluated {
  * simplify a task but never hide a need.
  */
 export function simplerForm(task: TaskSpec, data: DataSpec): SimplerForm | null {
-  if (task.steps.length < 2) return null;
+  if (task.steps.length < 2 || !runsOn(task.steps, data)) return null;
   const e = evaluated(task, data);
   if (e.simpler === undefined) e.simpler = search(task, e, data);
   return e.simpler;

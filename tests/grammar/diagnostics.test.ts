@@ -1,5 +1,7 @@
 // Every diagnostic code, triggered at the exact range it should point at.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyse, DIAGNOSTIC_CODES, type DiagnosticCode } from '../../grammar/src/index.js';
 import { Span, type Range } from '../../grammar/src/syntax/ast.js';
@@ -289,4 +291,18 @@ test('an unfinished last block keeps every block before it (completion needs the
 test('a learned task that cannot run on the data (a finetune on the chain) is never evaluated: no internal error', () => {
   const a = analyse(PREAMBLE + 'finetune f from base on translate(en, de) then reverse { method: full }\nfinetune g from f on sort(descending) then reverse { method: prefix(length: 2) }');
   assert.deepEqual(a.diagnostics.map((d) => d.code), ['incompatible-data', 'simpler-task-form']);
+});
+
+test('theory warnings are one sentence short enough for the Problems view (the reasoning is in hover and docs)', () => {
+  let seen = 0;
+  for (const f of readdirSync('examples').filter((x) => x.endsWith('.ptx'))) {
+    for (const d of analyse(readFileSync(join('examples', f), 'utf8')).diagnostics) {
+      if (d.code !== 'novel-attention-pattern' && d.code !== 'novel-value-map') continue;
+      seen++;
+      assert.ok(d.message.length <= 300, `${f}: ${d.message.length} characters: ${d.message}`);
+      assert.doesNotMatch(d.message, /\.\s|\n/, `${f}: one sentence`);
+      assert.match(d.message, /trains [\d,]+ parameters/, `${f}: the numbers`);
+    }
+  }
+  assert.ok(seen >= 5, `${seen} theory warnings in the examples`);
 });

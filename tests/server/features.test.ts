@@ -153,6 +153,8 @@ describe('language server features', () => {
   test('hover: a warned prefix is compared with the LoRA its quick fix suggests (attention targets)', async () => {
     const md = await expectHover(server(), `${BASE}finetune f from base on desc { method: pre<|>fix(length: 1) }\n`, ['LoRA rank 1 (query, key, value, output)`: 1 × (1 × (96 + 96) + 1 × (96 + 96) + 1 × (96 + 96) + 1 × (96 + 96)) = 768']);
     assert.doesNotMatch(md, /output, mlp_in, mlp_out/);
+    // The warning is one sentence; the reasoning is in the hover.
+    assert.match(md, /\*\*Why the theory warns\*\* \(`novel-attention-pattern`\): context .* only rescales the attention over the content/);
   });
 
   test('hover: full fine-tuning never suggests a prefix longer than the reserve', async () => {

@@ -38,6 +38,12 @@ function scheduleLines(s: ScheduleSpec): string[] {
   return [`steps: ${s.steps}`, `batch: ${s.batch}`, `seed: ${s.seed}`, `optimizer: ${opt}`, `clip: ${s.clip}`];
 }
 
+const THEORY_WHY: Record<'pattern' | 'map', string> = {
+  pattern:
+    '**Why the theory warns** (`novel-attention-pattern`): context (a prompt, soft prompt or prefix) only rescales the attention over the content and blends in a vector from the prefix values, so it cannot create an attention pattern the pretrained model lacks. LoRA on the query and key weights, or full fine-tuning, can. See docs/diagnostics.md.',
+  map: '**Why the theory warns** (`novel-value-map`): context only adds a bias to each layer’s output; it can elicit or combine pretrained skills but cannot add a new value map such as a lookup table. LoRA or full fine-tuning can. See docs/diagnostics.md.',
+};
+
 /** Markdown for one method use: its count with the formula, and what the alternatives would train. */
 export function methodBudgetMarkdown(m: MethodInfo): string | undefined {
   if (!m.model || m.vocab === null) return undefined;
@@ -47,6 +53,8 @@ export function methodBudgetMarkdown(m: MethodInfo): string | undefined {
   // longer than the pretraining's reserve.
   const options = { ...(m.theory === 'pattern' ? { loraTargets: ATTENTION_LORA_TARGETS } : {}), ...(m.reserve !== undefined ? { reserve: m.reserve } : {}) };
   for (const a of alternatives(m.method, m.model, m.vocab, options)) lines.push(`- \`${a.label}\`: ${a.formula}`);
+  // The theory warning is one sentence; the reasoning behind it is here (and in docs/diagnostics.md).
+  if (m.theory) lines.push('', THEORY_WHY[m.theory]);
   return lines.join('\n');
 }
 

@@ -127,3 +127,9 @@ test('a task that cannot run on the data is never evaluated: no form, equal to n
   assert.equal(sameTask(task(ASC), task(tr('en', 'de')), QUICK), false);
   assert.equal(sameTask(task(tr('en', 'de'), tr('en', 'es')), task(tr('en', 'es')), WORDS), false);
 });
+
+test('a form is only suggested with arguments the language accepts: add(k) for |k| ≤ 1000', () => {
+  const wide = digits(0, 9, 3, 2100);
+  assert.equal(stepsText(simplerForm(task(add(400), add(600)), wide)!.form.steps), 'add(1000)');
+  assert.equal(simplerForm(task(add(600), add(600)), wide), null);
+});

@@ -2,6 +2,7 @@
 // evaluation input of it (tasks/domain.ts) whose output the data generator would keep. A task's simplest
 // form is an equal task with the fewest steps, found by a bounded search; the theory rules judge that form,
 // so `sort(descending) then reverse` is judged as the `sort(ascending)` it computes.
+import { findFunction } from '../catalogue/functions.js';
 import { taskInputLang, WORD_LANGS } from '../catalogue/words.js';
 import type { DataSpec, Lang, TaskSpec, TaskStep } from '../spec.js';
 import { applyTask } from './apply.js';
@@ -162,6 +163,8 @@ const SORT_DESC: TaskStep = { kind: 'sort', order: 'descending' };
 const HISTOGRAM: TaskStep = { kind: 'histogram' };
 const REVERSE: TaskStep = { kind: 'reverse' };
 const COPY: TaskStep = { kind: 'copy' };
+/** The `k` an `add` may be written with (a form the language rejects is no spelling to suggest). */
+const ADD_K = findFunction('add', 'primitive')!.params[0]!.type as { min: number; max: number };
 
 /**
  * Candidate forms of `n` steps. The search is bounded by what the primitives can do: `copy` only as a
@@ -189,7 +192,7 @@ function* forms(n: number, data: DataSpec, lang: Lang, x0: readonly number[], y0
     if (last && data.kind === 'digits') {
       const z = applyTask(prefix, x0, ctx);
       const k = y0[0]! - z[0]!;
-      if (k !== 0) yield [...prefix, { kind: 'add', k }];
+      if (k !== 0 && k >= ADD_K.min && k <= ADD_K.max) yield [...prefix, { kind: 'add', k }];
     }
   };
   yield* walk([], lang);

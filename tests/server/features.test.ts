@@ -157,6 +157,15 @@ describe('language server features', () => {
     assert.match(md, /\*\*Why the theory warns\*\* \(`novel-attention-pattern`\): context .* only rescales the attention over the content/);
   });
 
+  test('hover: a declared task shows the skills of what it computes on the data of its runs', async () => {
+    const md = await expectHover(server(), `${BASE}task desc_<|>rev = sort(descending) then reverse\nfinetune f from base on desc_rev { method: prefix(length: 1) }\n`, [
+      'Skills it needs as written:',
+      'attention pattern: attend to the largest value not yet written',
+      'On data `digits` it computes `sort(ascending)`, which the theory judges it as; that needs:\n- attention pattern: attend to the smallest value not yet written (ascending order)',
+    ]);
+    assert.doesNotMatch(md.split('On data')[1]!, /largest/);
+  });
+
   test('hover: full fine-tuning never suggests a prefix longer than the reserve', async () => {
     // Its budget would be a prefix of thousands of positions; the pretraining reserves 1.
     const md = await expectHover(server(), `${BASE}finetune f from base on desc { method: fu<|>ll }\n`, ['`prefix(length: 1) (the longest the reserve allows)`: 1 × 1 × 96 = 96']);

@@ -8,12 +8,14 @@ import {
   formatCount,
   methodText,
   modelParameterCount,
+  simplerForm,
   stepsText,
   taskSkills,
   type Analysis,
   type Block,
   type MethodInfo,
   type Range,
+  type DataSpec,
   type ScheduleSpec,
   type TaskSpec,
 } from '../../../grammar/src/index.js';
@@ -58,6 +60,19 @@ export function methodBudgetMarkdown(m: MethodInfo): string | undefined {
   return lines.join('\n');
 }
 
+/** The data of the runs that use the declared task `name` (pretraining mixes and tuning targets). */
+function tasksData(spec: Analysis['spec'], name: string): DataSpec[] {
+  const out = new Set<DataSpec>();
+  for (const p of spec.pretrains.values()) if (p.tasks.some((t) => t.name === name)) out.add(p.data);
+  // A compare's runs all share its task and root: one stands for them.
+  const tuned = [...spec.finetunes.values(), ...[...spec.compares.values()].flatMap((c) => c.runs.slice(0, 1))];
+  for (const f of tuned) {
+    const d = f.task.name === name ? spec.pretrains.get(f.root)?.data : undefined;
+    if (d) out.add(d);
+  }
+  return [...out];
+}
+
 /** The block's resolved meaning (names resolved, defaults applied), as the runtime will see it. */
 export function describeBlock(analysis: Analysis, block: Block): string {
   const name = block.name?.text ?? analysis.blockNames.get(block) ?? block.kind;
@@ -78,8 +93,14 @@ export function describeBlock(analysis: Analysis, block: Block): string {
     case 'task': {
       const t = spec.tasks.get(name);
       if (!t) return header;
-      const skills = taskSkills(t).map((s) => `- ${s.kind === 'pattern' ? 'attention pattern' : 'value map'}: ${s.label}`);
-      return `${header} = \`${taskText(t)}\`\n\nSkills it needs:\n${skills.join('\n')}`;
+      const skillLines = (task: TaskSpec): string => taskSkills(task).map((s) => `- ${s.kind === 'pattern' ? 'attention pattern' : 'value map'}: ${s.label}`).join('\n');
+      // On the data of the runs that use it, the theory judges the task by what it computes there.
+      const judged: string[] = [];
+      for (const d of tasksData(spec, name)) {
+        const f = simplerForm(t, d);
+        if (f) judged.push(`On data \`${d.name}\` it computes \`${taskText(f.form)}\`, which the theory judges it as; that needs:\n${skillLines(f.form)}`);
+      }
+      return [`${header} = \`${taskText(t)}\``, `Skills it needs as written:\n${skillLines(t)}`, ...judged].join('\n\n');
     }
     case 'pretrain': {
       const p = spec.pretrains.get(name);

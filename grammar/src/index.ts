@@ -15,6 +15,8 @@ export { describeType, formatDefault } from './catalogue/types.js';
 export type { BlockDef, BlockKeyword, FunctionDef, ParamDef, ValueType, DefaultValue } from './catalogue/types.js';
 export { WORDS, type WordEntry } from './catalogue/words.js';
 export { taskSkills, skillGap, stepSkills, type Skill } from './theory/skills.js';
+export { applyStep, applyTask, type TaskContext } from './tasks/apply.js';
+export { sameTask, simplerForm, stepsText, type SimplerForm } from './tasks/forms.js';
 
 import { analyse } from './analysis/analyse.js';
 /** `analyseText(text)`: the entry point named in the project's contracts; same as `analyse`. */

@@ -18,7 +18,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export function toLspDiagnostic(d: Diagnostic, docsUrl: string): LspDiagnostic {
   const out: LspDiagnostic = {
     range: d.range,
-    severity: SEVERITY[d.severity],
+    // An acknowledged warning (`// expect: code` on its line) is intended: a hint, not in the warning count.
+    severity: d.acknowledged ? DiagnosticSeverity.Hint : SEVERITY[d.severity],
     code: d.code,
     codeDescription: { href: `${docsUrl}#${d.code}` },
     source: 'ptx',

@@ -33,6 +33,15 @@ test('every example passes with its expected warnings', () => {
   }
 });
 
+test('an acknowledged warning (the quickstart’s control prefix) is printed as such and counted apart', () => {
+  const r = ptx('check', join('examples', 'quickstart.ptx'));
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /quickstart\.ptx:\d+:\d+: warning \(acknowledged\) novel-attention-pattern: prefix cannot create/);
+  assert.match(r.stderr, /^0 errors, 0 warnings, 1 acknowledged$/m);
+  const json = JSON.parse(ptx('check', '--format', 'json', join('examples', 'quickstart.ptx')).stdout) as Array<{ severity: string; acknowledged?: boolean }>;
+  assert.deepEqual(json.map((d) => [d.severity, d.acknowledged]), [['warning', true]]);
+});
+
 test('errors print file:line:col: severity code: message and exit 1', () => {
   const r = ptx('check', bad);
   assert.equal(r.status, 1);

@@ -1,5 +1,7 @@
 // Every diagnostic code, triggered at the exact range it should point at.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyse, DIAGNOSTIC_CODES, type DiagnosticCode } from '../../grammar/src/index.js';
 import { Span, type Range } from '../../grammar/src/syntax/ast.js';
@@ -102,12 +104,59 @@ check('a run too big for the wasm backend', 'data d { length: 4 }\nmodel huge { 
 
 // ---- theory ----
 check('prefix for a new attention pattern', PREAMBLE + 'finetune f from base on desc { method: <|prefix(length: 2)|> }', [
-  { code: 'novel-attention-pattern', message: 'prefix-tuning cannot change the relative attention that task `desc` needs' },
+  { code: 'novel-attention-pattern', message: "prefix cannot create the attention pattern 'largest value not yet written' (desc); 'base' implements only 'smallest value not yet written', 'aligned position'" },
 ]);
 check('prompt for a new value map', PREAMBLE + 'finetune f from base on add(2) { method: <|prompt(length: 2)|> }', [{ code: 'novel-value-map', message: 'add 2' }]);
 
 test('a composition of pretrained skills is not warned (the paper’s sort-then-add-1)', () => {
   expectNoDiagnostics(PREAMBLE + 'finetune f from base on sort(ascending) then add(1) { method: prefix(length: 4) }');
+});
+
+// ---- tasks by what they compute ----
+check('a composition that computes a single primitive on its data', PREAMBLE + 'finetune f from base on <|sort(descending) then reverse|> { method: prefix(length: 4) }', [
+  { code: 'simpler-task-form', message: '`sort(descending) then reverse` computes `sort(ascending)` on all 4,096 inputs of data \'digits\'' },
+]);
+
+test('a prefix for sort(descending) then reverse after sort(ascending) is not warned: it is sort ascending', () => {
+  const { text } = mark(PREAMBLE + 'finetune f from base on sort(descending) then reverse { method: prefix(length: 4) }');
+  const a = analyse(text);
+  assert.deepEqual(a.diagnostics.map((d) => d.code), ['simpler-task-form']);
+  // The quick fix writes the simpler form, and then nothing is left to say.
+  const fix = a.diagnostics[0]!.data!.fixes![0]!;
+  assert.equal(fix.title, 'Write sort(ascending)');
+  const lines = text.split('\n');
+  const e = fix.edits[0]!;
+  const line = lines[e.range.start.line]!;
+  lines[e.range.start.line] = line.slice(0, e.range.start.character) + e.newText + line.slice(e.range.end.character);
+  expectNoDiagnostics(lines.join('\n'));
+});
+
+test('a declared task with a simpler form is reported once, at its declaration, naming the data', () => {
+  const src = PREAMBLE + 'task desc_rev = <|sort(descending) then reverse|>\nfinetune f from base on desc_rev { method: prefix(length: 4) }\nfinetune g from base on desc_rev { method: full }';
+  expectDiagnostics(src, [{ code: 'simpler-task-form', message: "task 'desc_rev' (`sort(descending) then reverse`) computes `sort(ascending)`" }]);
+});
+
+test('a spelling cannot hide a need: a pretraining task is judged by what it computes too', () => {
+  // Pretrained on `sort(descending) then reverse` (= sort ascending), the model never learned descending order.
+  const pre = PREAMBLE.replace('tasks: [asc, inc1]', 'tasks: [sort(descending) then reverse]');
+  const a = analyse(pre + 'finetune f from base on desc { method: prefix(length: 4) }');
+  assert.deepEqual(a.diagnostics.map((d) => d.code), ['simpler-task-form', 'novel-attention-pattern']);
+  assert.match(a.diagnostics[1]!.message, /'largest value not yet written' \(desc\); 'base' implements only 'smallest value not yet written'/);
+  // And sort(ascending) is covered: it is the task the model was pretrained on.
+  assert.deepEqual(analyse(pre + 'finetune f from base on asc { method: prefix(length: 4) }').diagnostics.map((d) => d.code), ['simpler-task-form']);
+});
+
+test('a task equal to a pretraining task under another spelling is covered', () => {
+  // add(1) then sort(ascending) computes sort(ascending) then add(1); neither has a shorter form.
+  const pre = PREAMBLE.replace('tasks: [asc, inc1]', 'tasks: [add(1) then sort(ascending)]');
+  expectNoDiagnostics(pre + 'finetune f from base on sort(ascending) then add(1) { method: prefix(length: 4) }');
+});
+
+test('a simpler form that needs a missing skill is warned, naming what the task computes', () => {
+  const pre = PREAMBLE.replace('tasks: [asc, inc1]', 'tasks: [desc]');
+  const a = analyse(pre + 'finetune f from base on reverse then sort(ascending) then add(1) { method: prefix(length: 4) }');
+  const w = a.diagnostics.find((d) => d.code === 'novel-attention-pattern')!;
+  assert.match(w.message, /\(reverse then sort\(ascending\) then add\(1\) computes sort\(ascending\) then add\(1\)\)/);
 });
 
 // The reproduction's translation setup: pretraining on English→German plus copying Spanish words trains the
@@ -126,14 +175,14 @@ test('words: a mixture of English→German and Spanish→Spanish is accepted, ea
 });
 
 check('a prefix for English→Spanish after English→German and Spanish copying', WORDS_PRE + 'finetune f from base on en_es { method: <|prefix(length: 16)|> }', [
-  { code: 'novel-value-map', message: 'look up the Spanish word for each English word' },
+  { code: 'novel-value-map', message: "the value map 'English→Spanish lookup' (en_es)" },
 ]);
 
 test('translate(es, es) is the copy map: no lookup table, and a prefix for copying Spanish is not warned', () => {
   const a = analyse(WORDS_PRE + 'finetune f from base on en_es { method: prefix(length: 16) }');
   const d = a.diagnostics.find((x) => x.code === 'novel-value-map')!;
-  assert.match(d.message, /whose maps are: look up the German word for each English word; copy the attended value/);
-  assert.doesNotMatch(d.message, /Spanish word for each Spanish word/);
+  assert.match(d.message, /implements only 'English→German lookup', 'copy'/);
+  assert.doesNotMatch(d.message, /Spanish→Spanish/);
   expectNoDiagnostics(WORDS_PRE + 'finetune g from base on es_es { method: prefix(length: 16) }');
 });
 
@@ -237,4 +286,23 @@ test('an unfinished last block keeps every block before it (completion needs the
     ['finetune', 'f'],
   ]);
   assert.ok(a.spec.models.has('m'));
+});
+
+test('a learned task that cannot run on the data (a finetune on the chain) is never evaluated: no internal error', () => {
+  const a = analyse(PREAMBLE + 'finetune f from base on translate(en, de) then reverse { method: full }\nfinetune g from f on sort(descending) then reverse { method: prefix(length: 2) }');
+  assert.deepEqual(a.diagnostics.map((d) => d.code), ['incompatible-data', 'simpler-task-form']);
+});
+
+test('theory warnings are one sentence short enough for the Problems view (the reasoning is in hover and docs)', () => {
+  let seen = 0;
+  for (const f of readdirSync('examples').filter((x) => x.endsWith('.ptx'))) {
+    for (const d of analyse(readFileSync(join('examples', f), 'utf8')).diagnostics) {
+      if (d.code !== 'novel-attention-pattern' && d.code !== 'novel-value-map') continue;
+      seen++;
+      assert.ok(d.message.length <= 300, `${f}: ${d.message.length} characters: ${d.message}`);
+      assert.doesNotMatch(d.message, /\.\s|\n/, `${f}: one sentence`);
+      assert.match(d.message, /trains [\d,]+ parameters/, `${f}: the numbers`);
+    }
+  }
+  assert.ok(seen >= 5, `${seen} theory warnings in the examples`);
 });

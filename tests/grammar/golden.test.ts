@@ -27,7 +27,7 @@ function astSnapshot(text: string): string {
 
 function diagnosticsSnapshot(text: string): string {
   return analyse(text)
-    .diagnostics.map((d) => `${r(d.range)} ${d.severity} ${d.code}: ${d.message}${d.data?.fixes ? `\n    fixes: ${d.data.fixes.map((f) => f.title).join(' | ')}` : ''}`)
+    .diagnostics.map((d) => `${r(d.range)} ${d.severity}${d.acknowledged ? ' (acknowledged)' : ''} ${d.code}: ${d.message}${d.data?.fixes ? `\n    fixes: ${d.data.fixes.map((f) => f.title).join(' | ')}` : ''}`)
     .join('\n') + '\n';
 }
 

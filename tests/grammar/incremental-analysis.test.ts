@@ -158,3 +158,16 @@ test('adding or removing a line re-analyses only the blocks around it; the other
     check(text, inc, an, `line ${k} above the duplicate`);
   }
 });
+
+test('acknowledging a warning with a comment after a one-line block: the incremental analysis follows the comment', () => {
+  const inc = new IncrementalParser();
+  const an = new IncrementalAnalyser();
+  const base = 'data d { values: 0..7  length: 4  vocab: 10 }\nmodel m { layers: 1  heads: 1  width: 16  context: 16 }\npretrain p { model: m  data: d  tasks: [sort(ascending)]  reserve: 4 }\n';
+  const run = 'finetune f from p on sort(descending) { method: prefix(length: 2) }';
+  for (const [suffix, acknowledged] of [['', undefined], ['  // expect: novel-attention-pattern', true], ['  // expect: novel-value-map', undefined], ['  // expect: novel-attention-pattern, novel-value-map — the control', true]] as const) {
+    const text = base + run + suffix + '\n';
+    check(text, inc, an, `comment '${suffix}'`);
+    const w = an.analyse(text, inc.parse(text)).diagnostics.find((d) => d.code === 'novel-attention-pattern')!;
+    assert.equal(w.acknowledged, acknowledged, suffix);
+  }
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveSeed, Rng } from '../../runtime/src/data/rng.js';
 import { inputHash, splitSide } from '../../runtime/src/data/split.js';
-import { applyTask } from '../../runtime/src/data/tasks.js';
+import { applyTask } from '../../grammar/src/tasks/apply.js';
 import { drawInput, ExampleStream, testSet, trainStream, validationSet } from '../../runtime/src/data/examples.js';
 import { toBatch } from '../../runtime/src/data/batch.js';
 import { ADD1, ASC, DESC, digits, task } from './run-helpers.js';

@@ -150,7 +150,43 @@ describe('language server features', () => {
     assert.match(md, /full`: all weights = [\d,]+/);
   });
 
-  test('hover: the paper-sized budgets (prefix 12 = LoRA rank 1 = 12,288)', async () => {
+  test('hover: a warned prefix is compared with the LoRA its quick fix suggests (attention targets)', async () => {
+    const md = await expectHover(server(), `${BASE}finetune f from base on desc { method: pre<|>fix(length: 1) }\n`, ['LoRA rank 1 (query, key, value, output)`: 1 × (1 × (96 + 96) + 1 × (96 + 96) + 1 × (96 + 96) + 1 × (96 + 96)) = 768']);
+    assert.doesNotMatch(md, /output, mlp_in, mlp_out/);
+    // The warning is one sentence; the reasoning is in the hover.
+    assert.match(md, /\*\*Why the theory warns\*\* \(`novel-attention-pattern`\): context .* only rescales the attention over the content/);
+  });
+
+  test('hover: a declared task shows the skills of what it computes on the data of its runs', async () => {
+    const md = await expectHover(server(), `${BASE}task desc_<|>rev = sort(descending) then reverse\nfinetune f from base on desc_rev { method: prefix(length: 1) }\n`, [
+      'Skills it needs as written:',
+      'attention pattern: attend to the largest value not yet written',
+      'On data `digits` it computes `sort(ascending)`, which the theory judges it as; that needs:\n- attention pattern: attend to the smallest value not yet written (ascending order)',
+    ]);
+    assert.doesNotMatch(md.split('On data')[1]!, /largest/);
+  });
+
+  test('hover: full fine-tuning never suggests a prefix longer than the reserve', async () => {
+    // Its budget would be a prefix of thousands of positions; the pretraining reserves 1.
+    const md = await expectHover(server(), `${BASE}finetune f from base on desc { method: fu<|>ll }\n`, ['`prefix(length: 1) (the longest the reserve allows)`: 1 × 1 × 96 = 96']);
+    assert.doesNotMatch(md, /prefix\(length: \d{2,}/);
+  });
+
+  test('diagnostics: a warning acknowledged by `// expect:` on its line is published as a hint', async () => {
+    const client = server();
+    const uri = client.open(`${BASE}finetune f from base on desc { method: prefix(length: 1) }  // expect: novel-attention-pattern (the control)\n`);
+    const diags = await client.waitForDiagnostics(uri, 1);
+    client.close(uri);
+    assert.deepEqual(diags.map((d) => [d.code, d.severity]), [['novel-attention-pattern', 4]]);
+  });
+
+  test('code actions: a composition with a simpler form gets the fix that writes it', async () => {
+    const c = server();
+    const src = `${BASE}finetune f from base on «sort(descending) then reverse» { method: prefix(length: 1) }\n`;
+    await expectCodeAction(c, src, /Write sort\(ascending\)/, `${BASE}finetune f from base on sort(ascending) { method: prefix(length: 1) }\n`);
+  });
+
+  test('hover: the paper-sized budgets (prefix 12 = 12,288; the histogram needs a new pattern, so the closest LoRA on attention: rank 2, 16,384)', async () => {
     const src = `data d { values: 0..7  length: 10  vocab: 11 }
 model big { layers: 4  heads: 4  width: 256  context: 40 }
 task asc = sort(ascending)
@@ -158,7 +194,7 @@ task hist = histogram
 pretrain p { model: big  data: d  tasks: [asc]  reserve: 12 }
 compare c from p on hist { methods: [pre<|>fix(length: 12), lora(rank: 1)] }
 `;
-    await expectHover(server(), src, ['12,288 trainable parameters', '4 × 12 × 256 = 12,288', 'LoRA rank 1 (output, mlp_in, mlp_out)`: 4 × (1 × (256 + 256) + 1 × (256 + 1024) + 1 × (1024 + 256)) = 12,288', 'full`: all weights = 3,175,424']);
+    await expectHover(server(), src, ['12,288 trainable parameters', '4 × 12 × 256 = 12,288', 'LoRA rank 2 (query, key, value, output)`: 4 × (2 × (256 + 256) + 2 × (256 + 256) + 2 × (256 + 256) + 2 × (256 + 256)) = 16,384', 'full`: all weights = 3,175,424']);
   });
 
   test('hover: keys, keywords, primitives, and a reference shows the resolved block', async () => {

@@ -29,7 +29,9 @@ import { checkInputsFitVocab, checkLoraRank, checkProbe, checkReserve, checkSequ
 import { AnalysisContext, type Reference, type RefKind } from './context.js';
 import type { Diagnostic, Fix } from './diagnostics.js';
 import { checkUntrainedOutputs } from './output-tokens.js';
+import { acknowledge } from './acknowledge.js';
 import { checkEvaluation, checkPretrainRun, checkTuningMemory, checkTuningTask } from './run-limits.js';
+import { checkTaskForm } from './task-forms.js';
 import { checkTheory } from './theory-rules.js';
 import { defaultValue, Evaluator, methodText, optimizerSpec, type MethodSweep, type MethodUse, type TaskUse } from './values.js';
 
@@ -46,6 +48,10 @@ export interface MethodInfo {
   /** For a point of a sweep: its index among the item's grid points, and how many there are. */
   point?: number;
   points?: number;
+  /** Positions the pretraining run reserves (a residual prefix cannot be longer). */
+  reserve?: number;
+  /** The kind of skill a theory warning on this method says is missing (its quick fix picks LoRA targets by it). */
+  theory?: 'pattern' | 'map';
 }
 
 export interface Analysis {
@@ -73,7 +79,9 @@ const KIND_OF_BLOCK: Record<BlockKind, RefKind | 'evaluate'> = {
 /** Analyses `text`; `parsed` may be passed when the caller already parsed this exact text. */
 export function analyse(text: string, parsed?: ParseResult): Analysis {
   try {
-    return new Analyser(text, parsed ?? parse(text)).run();
+    const a = new Analyser(text, parsed ?? parse(text)).run();
+    a.diagnostics = acknowledge(text, a.diagnostics);
+    return a;
   } catch (err) {
     // A bug in the analysis must not take the editor or the CLI down: report it on the whole file.
     const parsed = parse(text);
@@ -429,6 +437,23 @@ class Analyser {
     return steps;
   }
 
+  /** Declared tasks whose simpler form was reported, by name and data (each is reported once per data). */
+  private readonly formsReported = new Set<string>();
+
+  /** A task use with a simpler equal form on `data` gets an information where its text is written. */
+  private checkForm(use: TaskUse, task: TaskSpec, data: DataSpec): void {
+    if (task.steps.length < 2) return;
+    const decl = use.name ? this.ctx.declarations.get(use.name) : undefined;
+    if (decl?.kind === 'task' && decl.target) {
+      const key = `${use.name}\u0000${data.name}`;
+      if (this.formsReported.has(key)) return;
+      this.formsReported.add(key);
+      checkTaskForm(this.ctx, { task, data, range: decl.target.range, declared: use.name });
+    } else if (!use.name) {
+      checkTaskForm(this.ctx, { task, data, range: use.range });
+    }
+  }
+
   /** Declared tasks map to one shared TaskSpec object (the theory rules cache skills per object). */
   private taskSpec(use: TaskUse): TaskSpec {
     if (use.name) {
@@ -549,6 +574,7 @@ class Analyser {
       const task = this.taskSpec(t);
       specs.push(task);
       if (!checkTaskOnData(this.ctx, task, data, range)) ok = false;
+      else this.checkForm(t, task, data);
     }
     checkSequenceFits(this.ctx, model, data, reserve, this.entryRange(b, 'model'));
     if (!ok) return;
@@ -607,6 +633,7 @@ class Analyser {
     const task = this.taskSpec(targetUse);
     if (!checkTaskOnData(this.ctx, task, root.data, b.target!.range)) return;
     checkTuningTask(this.ctx, root, task, b.name.text, b.target!.range);
+    this.checkForm(targetUse, task, root.data);
     const rootState = this.state(this.ctx.declarations.get(root.name)!);
     if (rootState.tasksEnd === undefined) {
       const tasksValue = rootState.entry('tasks')?.value;
@@ -641,17 +668,17 @@ class Analyser {
     for (const group of groups) {
       // Checks and hints once per distinct method of the group (its points differ in lr or steps only, or in
       // the method's own arguments).
-      const checked = new Set<string>();
+      const checked = new Map<string, 'pattern' | 'map' | null>();
       const points: GridPoint[] = [];
       for (const use of group.points) {
         const overrides = { lr: use.lr, steps: use.steps };
         const methodKey = methodText(use.method);
         if (!checked.has(methodKey)) {
-          checked.add(methodKey);
+          checked.set(methodKey, null);
           checkReserve(this.ctx, use.method, root.reserve, root.name, use.range);
           checkLoraRank(this.ctx, use.method, root.model, use.range);
           if (CONTEXT_METHODS.includes(use.method.kind)) {
-            checkTheory(this.ctx, {
+            const missing = checkTheory(this.ctx, {
               method: use.method,
               methodRange: use.range,
               target: task,
@@ -661,10 +688,12 @@ class Analyser {
               pretrainName: root.name,
               pretrainTasksEnd,
               model: root.model,
+              data: root.data,
               vocab: root.data.vocab,
               overrides,
               count,
             });
+            checked.set(methodKey, missing);
           }
           if (use.method.kind !== 'full') checkUntrainedOutputs(this.ctx, { method: use.method, methodRange: use.range, target: task, targetLabel: task.name, learned, pretrainName: root.name, data: root.data });
           if (base) checkTuningMemory(this.ctx, root, use.method, this.count(use.method, root.model, root.data.vocab).total, base, stopping?.samples ?? 0, b.kind === 'finetune' ? name : `${name}/${methodText(use.method, overrides)}/seed${seeds[0] ?? 0}`, use.range);
@@ -682,6 +711,8 @@ class Analyser {
           vocab: root.data.vocab,
           count: this.count(use.method, root.model, root.data.vocab),
           ...(group.points.length > 1 ? { point: points.length, points: group.points.length } : {}),
+          reserve: root.reserve,
+          ...(checked.get(methodKey) ? { theory: checked.get(methodKey)! } : {}),
         });
         points.push({ label, method: use.method, ...(use.lr !== undefined ? { lr: use.lr } : {}), ...(use.steps !== undefined ? { steps: use.steps } : {}), runs: runNames });
         if (!base || !stopping) continue;

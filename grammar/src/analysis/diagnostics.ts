@@ -22,6 +22,8 @@ export interface Diagnostic {
   severity: Severity;
   code: DiagnosticCode;
   message: string;
+  /** A warning its line acknowledges with `// expect: <code>` (analysis/acknowledge.ts). */
+  acknowledged?: true;
   data?: { fixes?: Fix[] };
 }
 
@@ -60,6 +62,7 @@ export const DIAGNOSTIC_CODES = {
   'novel-attention-pattern': { severity: 'warning', summary: 'A context-based method cannot learn an attention pattern the pretrained model lacks.' },
   'novel-value-map': { severity: 'warning', summary: 'A context-based method cannot learn a value map the pretrained model lacks.' },
   'large-sweep': { severity: 'warning', summary: 'A compare whose sweeps and seeds expand to more runs than an interactive session can train.' },
+  'simpler-task-form': { severity: 'info', summary: 'A task that computes, on its data, what a task of fewer steps computes; the theory judges it by that form.' },
   'untrained-output-tokens': { severity: 'info', summary: 'A method that leaves the output head frozen, tuned for a task whose output tokens the pretraining never produced.' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 

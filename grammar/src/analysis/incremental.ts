@@ -27,6 +27,7 @@ import { Span, type Block, type Position, type PtxFile, type Range } from '../sy
 import type { ParseResult } from '../syntax/parse.js';
 import type { Spec } from '../spec.js';
 import { blockOrigins, type BlockOrigins } from '../syntax/incremental.js';
+import { acknowledge } from './acknowledge.js';
 import { analyse, analyseBlocks, type Analysis, type MethodInfo } from './analyse.js';
 import type { Reference } from './context.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -145,7 +146,7 @@ export class IncrementalAnalyser {
     const diagnostics: Diagnostic[] = [...loose];
     for (const c of components) for (const d of c.result!.diagnostics) diagnostics.push(d);
     diagnostics.sort(byStart);
-    return new CombinedAnalysis(parsed.ast, diagnostics, fresh, components);
+    return new CombinedAnalysis(parsed.ast, acknowledge(text, diagnostics), fresh, components);
   }
 }
 

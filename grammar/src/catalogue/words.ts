@@ -292,6 +292,13 @@ export function wordLangStart(lang: Lang, words: number): number {
   return 1 + WORD_LANGS.indexOf(lang) * words;
 }
 
+/** The language and list index of a word token, or null for the pad and out-of-range ids. */
+export function tokenWord(token: number, words: number): { lang: Lang; index: number } | null {
+  if (!Number.isInteger(token) || token < 1 || token > 3 * words) return null;
+  const block = Math.floor((token - 1) / words);
+  return { lang: WORD_LANGS[block]!, index: (token - 1) % words };
+}
+
 /**
  * The language of a task's inputs on word data: the source language of its first `translate` step, since
  * copy and reverse keep the language of what they receive; English when the task has no translate step.

@@ -4,8 +4,26 @@ import { methodText } from '../analysis/values.js';
 import { formatCompact, formatCount, loraRankForBudget, trainableParameters } from '../params.js';
 import { type LoraTarget, type MethodSpec, type ModelSpec } from '../spec.js';
 
-/** The paper's LoRA targets (attention output and both MLP layers), the catalogue's default. */
+/** The paper's LoRA targets (attention output and both MLP layers), the catalogue's default: enough to add a value map. */
 export const DEFAULT_LORA_TARGETS: LoraTarget[] = ['output', 'mlp_in', 'mlp_out'];
+/**
+ * A new attention pattern lives in the query and key weights: in a one-layer model, LoRA on the output
+ * and MLP cannot move layer 0's pattern any more than a prefix can, so the theory suggests these.
+ */
+export const ATTENTION_LORA_TARGETS: LoraTarget[] = ['query', 'key', 'value', 'output'];
+
+/** LoRA on `targets` with the rank whose trainable count is closest to `budget`. */
+export function closestLora(budget: number, model: ModelSpec, targets: LoraTarget[]): MethodSpec & { kind: 'lora' } {
+  return { kind: 'lora', rank: loraRankForBudget(Math.max(budget, 1), model, targets), alpha: 1, targets };
+}
+
+/** What the alternatives depend on besides the method and the model. */
+export interface AlternativeOptions {
+  /** The LoRA targets to compare with (the theory's choice when it warned about this method). */
+  loraTargets?: LoraTarget[];
+  /** Positions the pretraining reserves: a residual prefix longer than this cannot run. */
+  reserve?: number;
+}
 
 export interface Budget {
   label: string;
@@ -19,20 +37,22 @@ export function budgetOf(method: MethodSpec, model: ModelSpec, vocab: number): B
 }
 
 /** The alternatives a user weighs against `method`: LoRA of the closest budget, a residual prefix, full. */
-export function alternatives(method: MethodSpec, model: ModelSpec, vocab: number): Budget[] {
+export function alternatives(method: MethodSpec, model: ModelSpec, vocab: number, options: AlternativeOptions = {}): Budget[] {
   const own = trainableParameters(method, model, vocab).total;
   const out: Budget[] = [];
   if (method.kind !== 'lora') {
-    const targets = DEFAULT_LORA_TARGETS;
-    const rank = loraRankForBudget(Math.max(own, 1), model, targets);
-    const lora: MethodSpec = { kind: 'lora', rank, alpha: 1, targets };
-    out.push({ ...budgetOf(lora, model, vocab), label: `LoRA rank ${rank} (${targets.join(', ')})` });
+    const lora = closestLora(own, model, options.loraTargets ?? DEFAULT_LORA_TARGETS);
+    out.push({ ...budgetOf(lora, model, vocab), label: `LoRA rank ${lora.rank} (${lora.targets.join(', ')})` });
   }
-  if (method.kind !== 'prefix') {
-    // A residual prefix of P positions trains layers × P × width: the closest P to this budget.
+  // A residual prefix occupies reserved positions, so none is longer than the reserve (nor the context).
+  const longest = Math.min(options.reserve ?? model.context, model.context);
+  if (method.kind !== 'prefix' && longest >= 1) {
+    // A residual prefix of P positions trains layers × P × width: the closest P to this budget that fits.
     const perPosition = model.layers * model.width;
-    const length = Math.max(1, Math.round(own / Math.max(1, perPosition)));
-    out.push(budgetOf({ kind: 'prefix', length, space: 'residual' }, model, vocab));
+    const closest = Math.max(1, Math.round(own / Math.max(1, perPosition)));
+    const length = Math.min(closest, longest);
+    const b = budgetOf({ kind: 'prefix', length, space: 'residual' }, model, vocab);
+    out.push(length < closest ? { ...b, label: `${b.label} (the longest the reserve allows)` } : b);
   }
   if (method.kind !== 'full') {
     const full = trainableParameters({ kind: 'full' }, model, vocab).total;

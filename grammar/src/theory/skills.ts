@@ -14,14 +14,17 @@ export interface Skill {
   /** Stable identifier, e.g. `attend:ascending-rank` or `map:add(1)`. */
   id: string;
   kind: 'pattern' | 'map';
-  /** Short human description used in messages. */
+  /** Human description for hover and docs. */
   label: string;
+  /** A few words for the one-sentence warnings, e.g. `largest value not yet written`. */
+  short: string;
 }
 
-const pattern = (id: string, label: string): Skill => ({ id: `attend:${id}`, kind: 'pattern', label });
-const map = (id: string, label: string): Skill => ({ id: `map:${id}`, kind: 'map', label });
+const pattern = (id: string, label: string, short: string): Skill => ({ id: `attend:${id}`, kind: 'pattern', label, short });
+const map = (id: string, label: string, short: string): Skill => ({ id: `map:${id}`, kind: 'map', label, short });
 
-export const ALIGNED = pattern('aligned', 'attend to the aligned input position');
+export const ALIGNED = pattern('aligned', 'attend to the aligned input position', 'aligned position');
+const COPY_MAP = map('copy', 'copy the attended value', 'copy');
 
 export function stepSkills(step: TaskStep): Skill[] {
   return [...cachedStepSkills(step)];
@@ -67,18 +70,18 @@ function computeStepSkills(step: TaskStep): Skill[] {
   switch (step.kind) {
     case 'sort':
       return step.order === 'ascending'
-        ? [pattern('ascending-rank', 'attend to the smallest value not yet written (ascending order)'), map('copy', 'copy the attended value')]
-        : [pattern('descending-rank', 'attend to the largest value not yet written (descending order)'), map('copy', 'copy the attended value')];
+        ? [pattern('ascending-rank', 'attend to the smallest value not yet written (ascending order)', 'smallest value not yet written'), COPY_MAP]
+        : [pattern('descending-rank', 'attend to the largest value not yet written (descending order)', 'largest value not yet written'), COPY_MAP];
     case 'add':
-      return [ALIGNED, map(`add(${step.k})`, `add ${step.k} to the attended value`)];
+      return [ALIGNED, map(`add(${step.k})`, `add ${step.k} to the attended value`, `add ${step.k}`)];
     case 'histogram':
-      return [pattern('equal-value', 'attend to every position holding the same value'), map('count', 'count the attended positions')];
+      return [pattern('equal-value', 'attend to every position holding the same value', 'positions holding the same value'), map('count', 'count the attended positions', 'count')];
     case 'copy':
-      return [ALIGNED, map('copy', 'copy the attended value')];
+      return [ALIGNED, COPY_MAP];
     case 'reverse':
-      return [pattern('mirrored', 'attend to the mirrored input position'), map('copy', 'copy the attended value')];
+      return [pattern('mirrored', 'attend to the mirrored input position', 'mirrored position'), COPY_MAP];
     case 'translate':
-      return [ALIGNED, map(`lookup(${step.from}->${step.to})`, `look up the ${langName(step.to)} word for each ${langName(step.from)} word`)];
+      return [ALIGNED, map(`lookup(${step.from}->${step.to})`, `look up the ${langName(step.to)} word for each ${langName(step.from)} word`, `${langName(step.from)}→${langName(step.to)} lookup`)];
   }
 }
 

@@ -12,12 +12,12 @@ export interface FileDiagnostic extends Diagnostic {
 
 /** `file:line:col: severity code: message`, 1-based like compilers and terminals expect. */
 export function formatDiagnostic(file: string, d: Diagnostic): string {
-  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}${d.acknowledged ? ' (acknowledged)' : ''} ${d.code}: ${d.message}`;
 }
 
 /** The JSON form: LSP's 0-based positions. */
 export function diagnosticJson(file: string, d: Diagnostic): object {
-  return { file, range: d.range, severity: d.severity, code: d.code, message: d.message };
+  return { file, range: d.range, severity: d.severity, code: d.code, message: d.message, ...(d.acknowledged ? { acknowledged: true } : {}) };
 }
 
 export async function runCheck(args: string[]): Promise<number> {
@@ -36,21 +36,26 @@ export async function runCheck(args: string[]): Promise<number> {
   }
   let errors = 0;
   let warnings = 0;
+  let acknowledged = 0;
   let infos = 0;
   const json: object[] = [];
   for (const [file, text] of texts) {
     const { diagnostics } = analyse(text);
     for (const d of diagnostics) {
       if (d.severity === 'error') errors++;
-      if (d.severity === 'warning') warnings++;
+      // An acknowledged warning (`// expect: code` on its line) is intended: counted apart.
+      if (d.severity === 'warning') {
+        if (d.acknowledged) acknowledged++;
+        else warnings++;
+      }
       if (d.severity === 'info') infos++;
       if (format === 'json') json.push(diagnosticJson(file, d));
       else process.stdout.write(formatDiagnostic(file, d) + '\n');
     }
   }
   if (format === 'json') process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else if (errors || warnings || infos) {
-    const notes = infos ? `, ${infos} info message${infos === 1 ? '' : 's'}` : '';
+  else if (errors || warnings || acknowledged || infos) {
+    const notes = (acknowledged ? `, ${acknowledged} acknowledged` : '') + (infos ? `, ${infos} info message${infos === 1 ? '' : 's'}` : '');
     process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${notes}\n`);
   }
   return errors > 0 ? 1 : 0;

@@ -12,7 +12,7 @@ import { taskInputLang, wordLangRange } from '../../../grammar/src/catalogue/wor
 import type { DataSpec, Lang, TaskSpec } from '../../../grammar/src/spec.js';
 import { deriveSeed, Rng } from './rng.js';
 import { splitSide, type SplitSide } from './split.js';
-import { applyTask } from './tasks.js';
+import { applyTask } from '../../../grammar/src/tasks/apply.js';
 
 export type { SplitSide };
 

@@ -8,15 +8,18 @@ import {
   formatCount,
   methodText,
   modelParameterCount,
+  simplerForm,
+  stepsText,
   taskSkills,
   type Analysis,
   type Block,
   type MethodInfo,
   type Range,
+  type DataSpec,
   type ScheduleSpec,
   type TaskSpec,
 } from '../../../grammar/src/index.js';
-import { alternatives, budgetOf } from '../../../grammar/src/services/budgets.js';
+import { alternatives, ATTENTION_LORA_TARGETS, budgetOf } from '../../../grammar/src/services/budgets.js';
 import { comparePositions, rangeContains } from '../../../grammar/src/services/lineIndex.js';
 import { nodeAt } from '../../../grammar/src/services/nodeAt.js';
 import { symbolAt } from '../../../grammar/src/services/symbols.js';
@@ -28,9 +31,7 @@ import { functionDoc, paramDoc } from './completion.js';
 const code = (s: string): string => '```ptx\n' + s + '\n```';
 
 function taskText(t: TaskSpec): string {
-  return t.steps
-    .map((s) => (s.kind === 'sort' ? `sort(${s.order})` : s.kind === 'add' ? `add(${s.k})` : s.kind === 'translate' ? `translate(${s.from}, ${s.to})` : s.kind))
-    .join(' then ');
+  return stepsText(t.steps);
 }
 
 function scheduleLines(s: ScheduleSpec): string[] {
@@ -39,13 +40,37 @@ function scheduleLines(s: ScheduleSpec): string[] {
   return [`steps: ${s.steps}`, `batch: ${s.batch}`, `seed: ${s.seed}`, `optimizer: ${opt}`, `clip: ${s.clip}`];
 }
 
+const THEORY_WHY: Record<'pattern' | 'map', string> = {
+  pattern:
+    '**Why the theory warns** (`novel-attention-pattern`): context (a prompt, soft prompt or prefix) only rescales the attention over the content and blends in a vector from the prefix values, so it cannot create an attention pattern the pretrained model lacks. LoRA on the query and key weights, or full fine-tuning, can. See docs/diagnostics.md.',
+  map: '**Why the theory warns** (`novel-value-map`): context only adds a bias to each layer’s output; it can elicit or combine pretrained skills but cannot add a new value map such as a lookup table. LoRA or full fine-tuning can. See docs/diagnostics.md.',
+};
+
 /** Markdown for one method use: its count with the formula, and what the alternatives would train. */
 export function methodBudgetMarkdown(m: MethodInfo): string | undefined {
   if (!m.model || m.vocab === null) return undefined;
   const own = budgetOf(m.method, m.model, m.vocab);
   const lines = [`**${formatCount(own.total)} trainable parameters**: \`${own.label}\`: ${own.formula}`, '', 'Same model, other methods:'];
-  for (const a of alternatives(m.method, m.model, m.vocab)) lines.push(`- \`${a.label}\`: ${a.formula}`);
+  // The LoRA the theory warning's quick fix suggests (attention targets for a missing pattern), and no prefix
+  // longer than the pretraining's reserve.
+  const options = { ...(m.theory === 'pattern' ? { loraTargets: ATTENTION_LORA_TARGETS } : {}), ...(m.reserve !== undefined ? { reserve: m.reserve } : {}) };
+  for (const a of alternatives(m.method, m.model, m.vocab, options)) lines.push(`- \`${a.label}\`: ${a.formula}`);
+  // The theory warning is one sentence; the reasoning behind it is here (and in docs/diagnostics.md).
+  if (m.theory) lines.push('', THEORY_WHY[m.theory]);
   return lines.join('\n');
+}
+
+/** The data of the runs that use the declared task `name` (pretraining mixes and tuning targets). */
+function tasksData(spec: Analysis['spec'], name: string): DataSpec[] {
+  const out = new Set<DataSpec>();
+  for (const p of spec.pretrains.values()) if (p.tasks.some((t) => t.name === name)) out.add(p.data);
+  // A compare's runs all share its task and root: one stands for them.
+  const tuned = [...spec.finetunes.values(), ...[...spec.compares.values()].flatMap((c) => c.runs.slice(0, 1))];
+  for (const f of tuned) {
+    const d = f.task.name === name ? spec.pretrains.get(f.root)?.data : undefined;
+    if (d) out.add(d);
+  }
+  return [...out];
 }
 
 /** The block's resolved meaning (names resolved, defaults applied), as the runtime will see it. */
@@ -68,8 +93,14 @@ export function describeBlock(analysis: Analysis, block: Block): string {
     case 'task': {
       const t = spec.tasks.get(name);
       if (!t) return header;
-      const skills = taskSkills(t).map((s) => `- ${s.kind === 'pattern' ? 'attention pattern' : 'value map'}: ${s.label}`);
-      return `${header} = \`${taskText(t)}\`\n\nSkills it needs:\n${skills.join('\n')}`;
+      const skillLines = (task: TaskSpec): string => taskSkills(task).map((s) => `- ${s.kind === 'pattern' ? 'attention pattern' : 'value map'}: ${s.label}`).join('\n');
+      // On the data of the runs that use it, the theory judges the task by what it computes there.
+      const judged: string[] = [];
+      for (const d of tasksData(spec, name)) {
+        const f = simplerForm(t, d);
+        if (f) judged.push(`On data \`${d.name}\` it computes \`${taskText(f.form)}\`, which the theory judges it as; that needs:\n${skillLines(f.form)}`);
+      }
+      return [`${header} = \`${taskText(t)}\``, `Skills it needs as written:\n${skillLines(t)}`, ...judged].join('\n\n');
     }
     case 'pretrain': {
       const p = spec.pretrains.get(name);

@@ -1,8 +1,10 @@
 // What each task primitive computes. A task is a list of steps applied left to right: the output of one
 // step is the input of the next (`sort(ascending) then add(1)` sorts, then adds one to every token).
 // Every primitive maps `length` tokens to `length` tokens, so input and output have the same length.
-import type { TaskStep } from '../../../grammar/src/spec.js';
-import { langOffset, tokenWord } from './words.js';
+// One function for both sides: the runtime's data generator makes its examples with it, and the analysis
+// evaluates tasks with it to find which tasks compute the same thing (tasks/forms.ts).
+import { tokenWord, wordLangStart } from '../catalogue/words.js';
+import type { TaskStep } from '../spec.js';
 
 /** What the steps need to know about the data: the number of words in use, for translation. */
 export interface TaskContext {
@@ -31,7 +33,7 @@ export function applyStep(step: TaskStep, input: readonly number[], ctx: TaskCon
         if (!w || w.lang !== step.from) {
           throw new Error(`translate(${step.from}, ${step.to}): token ${t} is not a word of language '${step.from}'`);
         }
-        return langOffset(step.to, ctx.words) + w.index;
+        return wordLangStart(step.to, ctx.words) + w.index;
       });
   }
 }

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { analyse } from '../../grammar/src/index.js';
 import { compareEstimate, storedSpeeds } from '../../server/src/runSpeed.js';
 import { runCaptured } from '../runtime/run-capture.js';
+import { pathToFileURL } from 'node:url';
+import type { Hover } from 'vscode-languageserver-protocol';
+import { LspClient } from './helpers.js';
 
 const SPEC = `
 data d { values: 0..3  length: 3  vocab: 5 }
@@ -39,4 +42,24 @@ test('compare estimate: each run at the stored speed of its model and method; no
   assert.ok(Math.abs(est.seconds - 600 * prefix.secondsPerStep) < 1e-9, JSON.stringify(est));
   assert.equal(est.basis, 1);
   assert.equal(compareEstimate(k, later.models.get('wide')!, 8, samples), null);
+
+  // Over LSP: the compare block's hover states the time beside its grid, for a spec whose store has the speed.
+  const client = await LspClient.start();
+  try {
+    const text = SPEC + 'compare k from base on desc { methods: [prefix(length: 2, lr: [1e-3, 1e-2, 1e-1])]  seeds: [0, 1]  steps: 100  batch: 16 }\n';
+    const uri = client.open(text, pathToFileURL(join(dir, 'spec.ptx')).href);
+    await client.waitForDiagnostics(uri, 1);
+    const line = text.split('\n').findIndex((l) => l.startsWith('compare k'));
+    const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 'compare '.length } });
+    const value = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    assert.match(value, /3 configurations × 2 seeds = 6 runs/);
+    assert.match(value, /At most about \*\*\d+ s\*\* of training here, one run after another \(at the speed of 1 stored run of this model/);
+    // Elsewhere (no store beside the spec), no estimate.
+    const other = client.open(text, 'file:///tmp/ptx-no-store-here/spec.ptx');
+    await client.waitForDiagnostics(other, 1);
+    const h2 = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: other }, position: { line, character: 'compare '.length } });
+    assert.doesNotMatch(h2 && typeof h2.contents === 'object' && 'value' in h2.contents ? h2.contents.value : '', /At most about/);
+  } finally {
+    await client.stop();
+  }
 });

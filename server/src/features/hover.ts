@@ -13,6 +13,7 @@ import {
   taskSkills,
   type Analysis,
   type Block,
+  type CompareSpec,
   type MethodInfo,
   type Range,
   type DataSpec,
@@ -27,6 +28,9 @@ import type { ServerContext } from '../context.js';
 import type { Snapshot } from '../documentStore.js';
 import { safe } from '../safe.js';
 import { functionDoc, paramDoc } from './completion.js';
+import { compareEstimate, formatDuration, storedSpeeds } from '../runSpeed.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const code = (s: string): string => '```ptx\n' + s + '\n```';
 
@@ -74,7 +78,10 @@ function tasksData(spec: Analysis['spec'], name: string): DataSpec[] {
 }
 
 /** The block's resolved meaning (names resolved, defaults applied), as the runtime will see it. */
-export function describeBlock(analysis: Analysis, block: Block): string {
+/** How long a compare block may take on this machine, as text, when the store knows the speed of its model. */
+export type CompareEstimate = (c: CompareSpec) => string | undefined;
+
+export function describeBlock(analysis: Analysis, block: Block, estimate?: CompareEstimate): string {
   const name = block.name?.text ?? analysis.blockNames.get(block) ?? block.kind;
   const spec = analysis.spec;
   const header = `**${block.kind} ${name}**`;
@@ -124,7 +131,8 @@ export function describeBlock(analysis: Analysis, block: Block): string {
         .map(({ p, info }) => `| \`${p.label || methodText(p.method)}\` | ${info?.count ? formatCount(info.count.total) : '?'} | ${info?.count?.formula ?? ''} |`);
       const configs = c.groups.reduce((n, g) => n + g.points.length, 0);
       const grid = configs === c.groups.length ? `${configs} methods` : `${c.groups.length} methods in ${configs} configurations`;
-      return `${header}: ${grid} × ${c.seeds.length} seeds = ${c.runs.length} runs from \`${c.from}\` on \`${c.task.name || taskText(c.task)}\`; selected on validation, verdict at ${(100 * c.learnedAt).toFixed(0)}% test exact match\n\n| configuration | trainable | formula |\n|---|---:|---|\n${rows.join('\n')}`;
+      const time = estimate?.(c);
+      return `${header}: ${grid} × ${c.seeds.length} seeds = ${c.runs.length} runs from \`${c.from}\` on \`${c.task.name || taskText(c.task)}\`; selected on validation, verdict at ${(100 * c.learnedAt).toFixed(0)}% test exact match${time ? `\n\n${time}` : ''}\n\n| configuration | trainable | formula |\n|---|---:|---|\n${rows.join('\n')}`;
     }
     case 'evaluate': {
       const e = spec.evaluates.get(name);
@@ -142,12 +150,12 @@ function blockKeywordDoc(kind: string): string {
   return `${code(def.synopsis)}\n\n${def.doc}${keys ? `\n\n${keys}` : ''}`;
 }
 
-export function hoverAt(snap: Snapshot, pos: { line: number; character: number }): { markdown: string; range: Range } | undefined {
+export function hoverAt(snap: Snapshot, pos: { line: number; character: number }, estimate?: CompareEstimate): { markdown: string; range: Range } | undefined {
   // The syntax tree answers most hovers; the analysis is needed only for resolved blocks and method budgets.
   const sym = symbolAt(snap.ast, snap.declarations, pos);
   if (sym) {
     if (!sym.declaration) return { markdown: `\`${sym.name}\`: no block declares this name`, range: sym.range };
-    return { markdown: describeBlock(snap.analysis, sym.declaration.block), range: sym.range };
+    return { markdown: describeBlock(snap.analysis, sym.declaration.block, estimate), range: sym.range };
   }
   const at = nodeAt(snap.ast, pos);
   if (!at) return undefined;
@@ -181,12 +189,29 @@ export function hoverAt(snap: Snapshot, pos: { line: number; character: number }
   }
 }
 
+/**
+ * The estimate from the store beside the spec (the default store location; a store the
+ * `ptx.storeDirectory` setting puts elsewhere is the client's to know, and then no estimate is shown).
+ */
+function storeEstimate(uri: string, analysis: Analysis): CompareEstimate | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  const store = join(dirname(fileURLToPath(uri)), '.ptx');
+  return (c) => {
+    const root = analysis.spec.pretrains.get(c.runs[0]?.root ?? '');
+    if (!root) return undefined;
+    const samples = storedSpeeds(store);
+    const est = compareEstimate(c, root.model, root.reserve + 2 * root.data.length, samples);
+    if (!est) return undefined;
+    return `At most about **${formatDuration(est.seconds)}** of training here, one run after another (at the speed of ${est.basis} stored run${est.basis === 1 ? '' : 's'} of this model; early stopping ends learned runs sooner, parallel jobs divide it).`;
+  };
+}
+
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover(
     safe(ctx.connection, 'hover', null, (params: HoverParams): Hover | null => {
       const snap = ctx.store.get(params.textDocument.uri);
       if (!snap) return null;
-      const h = hoverAt(snap, params.position);
+      const h = hoverAt(snap, params.position, storeEstimate(params.textDocument.uri, snap.analysis));
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
     }),
   );

@@ -21,6 +21,8 @@ const entries = [
   { in: 'runtime/src/cli.ts', out: 'dist/cli.js' },
   // Data-parallel training threads load this beside cli.js (runtime/src/engine/parallel.ts).
   { in: 'runtime/src/engine/worker.ts', out: 'dist/engine-worker.js' },
+  // `ptx run --jobs N` forks this beside cli.js for the jobs it runs side by side (runtime/src/commands/run/worker-pool.ts).
+  { in: 'runtime/src/commands/run/job-worker.ts', out: 'dist/job-worker.js' },
   { in: 'server/src/main.ts', out: 'dist/server.js' },
   // The language server runs each big document in a thread of its own (server/src/documentWorker.ts).
   { in: 'server/src/worker.ts', out: 'dist/server-worker.js' },

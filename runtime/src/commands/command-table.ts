@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'only', kind: 'string', value: 'NAME', help: 'run one block (pretrain, finetune, compare or evaluate) and what it needs' },
       { name: 'backend', kind: 'choice', choices: ['node', 'wasm', 'cpu'], help: 'TensorFlow.js backend (default: the fastest available)' },
       { name: 'threads', kind: 'integer', value: 'N', min: 1, max: 64, default: 1, help: 'data-parallel training threads; part of each run\'s store key' },
+      { name: 'jobs', kind: 'integer', value: 'N', min: 1, max: 64, help: 'independent runs trained at once in worker processes (default: one per core); the same results for any N' },
       { ...FORMAT, help: 'text: a table of results; json: one JSON document (docs/cli.md)' },
       { name: 'events', kind: 'boolean', help: 'JSON lines of progress and results on stdout, for the editor' },
       { name: 'quiet', short: 'q', kind: 'boolean', help: 'no progress, no backend line, no warnings: results and errors only' },

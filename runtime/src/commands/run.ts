@@ -1,10 +1,12 @@
-// `ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--threads N] [--format text|json] [--events] [--quiet]`:
-// analyse the spec (refusing it on errors, with the same diagnostics as `ptx check`), pick the backend,
-// plan the jobs, run what the store does not already hold, and print the results: a table, or with
-// --format json one document (results-json.ts). stdout carries only those results; diagnostics, the
-// backend line and progress go to stderr (with --events everything is a JSON line on stdout).
+// `ptx run FILE [--only NAME] [--backend node|wasm|cpu] [--threads N] [--jobs N] [--format text|json] [--events]
+// [--quiet]`: analyse the spec (refusing it on errors, with the same diagnostics as `ptx check`), pick the
+// backend, plan the jobs, run what the store does not already hold (independent runs side by side, --jobs),
+// and print the results: a table, or with --format json one document (results-json.ts). stdout carries
+// only those results; diagnostics, the backend line and progress go to stderr (with --events everything is
+// a JSON line on stdout).
 // Exit status: 0 done, 1 spec errors / failed job / unavailable backend / busy or unusable store, 2 usage
 // or unreadable file, 130 (143 for SIGTERM) when stopped with a resumable snapshot or quit while stopping.
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyse } from '../../../grammar/src/index.js';
 import { initBackend } from '../engine/index.js';
@@ -187,6 +189,8 @@ async function runLocked(
       summary: counts,
       backend: backend.name,
       spec: specRef(store.root, parsed.file),
+      // Independent runs side by side (worker processes), one per core unless --jobs says otherwise.
+      jobs: parsed.jobs ?? availableParallelism(),
       ...(snapshotEveryMs !== undefined ? { snapshotEveryMs } : {}),
     });
   } finally {
@@ -211,7 +215,8 @@ async function runLocked(
     if (verdicts.length) io.stdout('\n' + verdictTable(verdicts));
   }
   if (summary.stopped) {
-    const where = stoppedAt ? `${stoppedAt.run} stopped at step ${stoppedAt.step} of ${stoppedAt.steps}; its snapshot is saved. ` : '';
+    const points = stoppedAt.map((p) => `${p.run} stopped at step ${p.step} of ${p.steps}`).join(', ');
+    const where = stoppedAt.length ? `${points}; ${stoppedAt.length === 1 ? 'its snapshot is' : 'their snapshots are'} saved. ` : '';
     reporter.notice(`${where}To resume, run: ${commandLine(parsed)}`);
     return finish(stop.exitCode, summary);
   }

@@ -14,6 +14,8 @@ export interface RunArgs {
   quiet: boolean;
   /** Data-parallel training threads (engine worker threads); part of each run's key. */
   threads: number;
+  /** Independent jobs run at once (worker processes); absent: one per core. Not part of any key. */
+  jobs?: number;
 }
 
 export const RUN_COMMAND = commandSpec('run');
@@ -34,6 +36,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs | { help: true } 
     format: v.format as 'text' | 'json',
     quiet: v.quiet as boolean,
     threads: v.threads as number,
+    ...(v.jobs !== undefined ? { jobs: v.jobs as number } : {}),
   };
 }
 
@@ -44,5 +47,6 @@ export function commandLine(a: RunArgs): string {
   if (a.only) parts.push('--only', quote(a.only));
   if (a.backend) parts.push('--backend', a.backend);
   if (a.threads > 1) parts.push('--threads', String(a.threads));
+  if (a.jobs !== undefined) parts.push('--jobs', String(a.jobs));
   return parts.join(' ');
 }

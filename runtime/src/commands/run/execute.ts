@@ -1,17 +1,21 @@
-// Runs a plan's jobs in order against the store: cached complete entries are used as they are, anything
-// missing or failing verification is moved to the store's quarantine and (re)computed; a failed run skips
-// what depends on it and the rest goes on; a stop request ends the session after saving a resumable
-// snapshot. A StoreError (the store itself cannot be written) ends the whole plan: every job would fail.
-import type { BackendName, NamedTensors } from '../../engine/types.js';
-import { createTrainer } from '../../engine/index.js';
-import type { EvalJob, Job, Plan, TrainJob } from '../../plan/plan.js';
+// Runs a plan against the store: cached complete entries are used as they are, anything missing or failing
+// verification is (re)computed by the job runner (executor.ts), up to its capacity at once. A unit (one
+// run's training and evaluations, units.ts) starts when the run it starts from has trained; a failed run
+// skips what depends on it and the rest goes on; a stop request stops every running unit with a resumable
+// snapshot and starts nothing new. Results are the same for any number of jobs: each unit computes exactly
+// what it would alone, and the rows come out in plan order.
+import type { BackendName } from '../../engine/types.js';
+import type { EvalJob, Plan } from '../../plan/plan.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { RunInfo } from '../../store/records.js';
-import { StoreError } from '../../store/store-error.js';
+import type { JobExecutor } from './executor.js';
 import type { StopRequest } from './interrupt.js';
-import type { JobRef, Reporter, ResultRow, Summary } from './reporter.js';
-import { runEvalJob } from './eval-job.js';
-import { runTrainJob, trainerOptions, type Trainer } from './train-job.js';
+import type { ResultRow, Reporter, Summary } from './reporter.js';
+import { evalRow, jobRef, message, type RunState, type StopPoint, type UnitResult, type UnitWork } from './unit.js';
+import { planUnits, type Unit } from './units.js';
+import { createExecutor } from './worker-pool.js';
+
+export { jobRef };
 
 /** Periodic resumable snapshots during training: cheap next to minutes of steps, and a kill loses little. */
 export const DEFAULT_SNAPSHOT_EVERY_MS = 5 * 60_000;
@@ -21,173 +25,138 @@ export interface ExecuteResult {
   /** Every run that finished (trained now or already in the store), in plan order, with its store hash. */
   runs: Array<{ hash: string; info: RunInfo }>;
   summary: Omit<Summary, 'exitCode'>;
-  /** Where a stop request interrupted training, if it did. */
-  stoppedAt: { run: string; step: number; steps: number } | null;
+  /** Where a stop request interrupted training, one entry per run it interrupted. */
+  stoppedAt: StopPoint[];
 }
 
-export function jobRef(job: Job): JobRef {
-  return job.kind === 'train'
-    ? { id: job.id, kind: 'train', run: job.run, hash: job.hash }
-    : { id: job.id, kind: 'evaluate', run: job.run, task: job.task.name, hash: job.hash };
+export interface ExecuteContext {
+  store: RunStore;
+  reporter: Reporter;
+  stop: StopRequest;
+  backend: BackendName;
+  snapshotEveryMs?: number;
+  /** Units run at once (default 1); ignored when `executor` is given. */
+  jobs?: number;
+  executor?: JobExecutor;
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-export async function executePlan(
-  plan: Plan,
-  ctx: {
-    store: RunStore;
-    reporter: Reporter;
-    stop: StopRequest;
-    backend: BackendName;
-    snapshotEveryMs?: number;
-    /** The counts, kept up to date as jobs end (a forced exit reports them as they are). */
-    summary?: Omit<Summary, 'exitCode'>;
-    /** The spec file that asked for the runs, recorded with each run it trains. */
-    spec?: string;
-  },
-): Promise<ExecuteResult> {
+export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<ExecuteResult> {
   const { store, reporter, stop } = ctx;
-  const runState = new Map<string, { ok: true; info: RunInfo } | { ok: false; why: string }>();
-  const weights = new Map<string, NamedTensors>();
-  const modelWeights = (hash: string): NamedTensors => {
-    let w = weights.get(hash);
-    if (!w) {
-      w = store.loadModelWeights(hash);
-      weights.set(hash, w);
-    }
-    return w;
-  };
-  let live: { hash: string; trainer: Trainer } | null = null;
-  const setLive = (next: { hash: string; trainer: Trainer } | null) => {
-    if (live && live.trainer !== next?.trainer) live.trainer.dispose();
-    live = next;
-  };
-  const rows: ResultRow[] = [];
-  const finished: ExecuteResult['runs'] = [];
-  const summary = ctx.summary ?? { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false };
-  let stoppedAt: ExecuteResult['stoppedAt'] = null;
+  const executor =
+    ctx.executor ?? createExecutor(ctx.jobs ?? 1, { store, backend: ctx.backend, snapshotEveryMs: ctx.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS });
+  const units = planUnits(plan);
+  const order = new Map(plan.jobs.map((j, i) => [j.id, i]));
+  const rows: Array<{ id: string; row: ResultRow }> = [];
+  const summary = { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false };
+  const stoppedAt: StopPoint[] = [];
+  const runState = new Map<string, RunState>();
+  const finished: Array<{ index: number; run: ExecuteResult['runs'][number] }> = [];
+  // One at a time, the plan's order; side by side, the longest chain first (list scheduling).
+  const better = executor.capacity > 1 ? (a: Unit, b: Unit) => a.priority > b.priority || (a.priority === b.priority && a.index < b.index) : (a: Unit, b: Unit) => a.index < b.index;
+  const ready: Array<{ unit: Unit; work: UnitWork }> = [];
+  let running = 0;
 
-  const train = async (job: TrainJob, ref: JobRef): Promise<void> => {
-    const parent = job.parent ? runState.get(job.parent.run) : undefined;
-    if (parent && !parent.ok) {
-      runState.set(job.run, { ok: false, why: `${job.parent!.run} did not finish` });
-      reporter.jobEnd(ref, { status: 'skipped', seconds: 0, reason: `it starts from ${job.parent!.run}, which did not finish` });
-      return;
+  const merge = (r: UnitResult) => {
+    summary.trained += r.trained;
+    summary.evaluated += r.evaluated;
+    summary.failed += r.failed;
+    if (r.stopped) summary.stopped = true;
+    if (r.stoppedAt) stoppedAt.push(r.stoppedAt);
+    rows.push(...r.rows);
+  };
+
+  /** A run whose parent did not finish: it and everything below it are skipped, with the reason. */
+  const skip = (u: Unit, parent: string) => {
+    runState.set(u.train.run, { ok: false, why: `${parent} did not finish` });
+    reporter.jobEnd(jobRef(u.train), { status: 'skipped', seconds: 0, reason: `it starts from ${parent}, which did not finish` });
+    for (const ev of u.evals) reporter.jobEnd(jobRef(ev), { status: 'skipped', seconds: 0, reason: `${u.train.run} did not finish` });
+    for (const c of u.children) skip(c, u.train.run);
+  };
+
+  const trained = (u: Unit, state: RunState) => {
+    runState.set(u.train.run, state);
+    if (state.ok) finished.push({ index: u.index, run: { hash: u.train.hash, info: state.info } });
+    for (const c of u.children) {
+      if (state.ok) prepare(c);
+      else if (!stop.requested) skip(c, u.train.run);
     }
-    const st = store.runStatus(job.hash);
+  };
+
+  /** The stored evaluations of a complete run, reported as cached; returns those still to compute. */
+  const cachedEvals = (evals: EvalJob[]): EvalJob[] =>
+    evals.filter((ev) => {
+      const st = store.evalStatus(ev.runHash, ev.hash);
+      if (st.state === 'complete') {
+        try {
+          const stored = store.loadEval(ev.runHash, ev.hash);
+          summary.cached++;
+          reporter.jobEnd(jobRef(ev), { status: 'cached', seconds: 0 });
+          const row = evalRow(ev, stored.info, true, stored.attention);
+          rows.push({ id: ev.id, row });
+          reporter.result(row);
+          return false;
+        } catch (err) {
+          reporter.info(`${ev.run} on ${ev.task.name}: the stored evaluation is unusable (${message(err)}); evaluating again`);
+        }
+      } else if (st.state === 'invalid') {
+        reporter.info(`${ev.run} on ${ev.task.name}: the stored evaluation is unusable (${st.reason}); evaluating again`);
+      }
+      return true;
+    });
+
+  /** A unit whose parent has trained: what the store holds is used, the rest waits for a runner. */
+  const prepare = (u: Unit) => {
+    if (stop.requested) return;
+    const st = store.runStatus(u.train.hash);
     if (st.state === 'complete') {
-      runState.set(job.run, { ok: true, info: st.manifest.info });
-      finished.push({ hash: job.hash, info: st.manifest.info });
       summary.cached++;
-      reporter.jobEnd(ref, { status: 'cached', seconds: 0, finalLoss: st.manifest.info.finalLoss });
+      reporter.jobEnd(jobRef(u.train), { status: 'cached', seconds: 0, finalLoss: st.manifest.info.finalLoss });
+      const evals = cachedEvals(u.evals);
+      if (evals.length) ready.push({ unit: u, work: { train: u.train, stored: st.manifest.info, evals } });
+      trained(u, { ok: true, info: st.manifest.info });
       return;
     }
-    if (st.state === 'invalid') {
-      const where = store.quarantineLeftovers(job.hash, st.reason);
-      reporter.info(`${job.run}: the stored run is unusable (${st.reason}); moved it to ${where ?? 'the quarantine'} and training it again`);
-    }
-    const t0 = Date.now();
-    try {
-      const out = await runTrainJob(job, ref, {
-        store,
-        reporter,
-        stop,
-        backend: ctx.backend,
-        baseWeights: modelWeights,
-        snapshotEveryMs: ctx.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS,
-        ...(ctx.spec ? { spec: ctx.spec } : {}),
-      });
-      if (out.status === 'stopped') {
-        summary.stopped = true;
-        stoppedAt = { run: job.run, step: out.step, steps: out.steps };
-        runState.set(job.run, { ok: false, why: 'stopped' });
-        reporter.jobEnd(ref, { status: 'stopped', seconds: (Date.now() - t0) / 1000, reason: `at step ${out.step} of ${out.steps}; snapshot saved` });
-        return;
-      }
-      setLive({ hash: job.hash, trainer: out.trainer });
-      runState.set(job.run, { ok: true, info: out.info });
-      finished.push({ hash: job.hash, info: out.info });
-      summary.trained++;
-      reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000, finalLoss: out.info.finalLoss, ...(out.earlyStop ? { earlyStop: out.earlyStop } : {}) });
-    } catch (err) {
-      if (err instanceof StoreError) throw err;
-      summary.failed++;
-      runState.set(job.run, { ok: false, why: message(err) });
-      reporter.error(message(err), ref);
-      reporter.jobEnd(ref, { status: 'failed', seconds: (Date.now() - t0) / 1000, reason: message(err) });
-    }
-  };
-
-  const evaluate = async (job: EvalJob, ref: JobRef): Promise<void> => {
-    const run = plan.runs.get(job.run)!;
-    const state = runState.get(job.run);
-    if (!state || !state.ok) {
-      reporter.jobEnd(ref, { status: 'skipped', seconds: 0, reason: `${job.run} did not finish` });
-      return;
-    }
-    const st = store.evalStatus(job.runHash, job.hash);
-    if (st.state === 'complete') {
-      try {
-        const ev = store.loadEval(job.runHash, job.hash);
-        summary.cached++;
-        reporter.jobEnd(ref, { status: 'cached', seconds: 0 });
-        const row: ResultRow = { ...ev.info, trainSeconds: ev.info.trainMs / 1000, cached: true, block: job.block, hash: job.hash, attention: ev.attention };
-        rows.push(row);
-        reporter.result(row);
-        return;
-      } catch (err) {
-        if (err instanceof StoreError) throw err;
-        const where = store.quarantine(store.evalDir(job.runHash, job.hash), message(err));
-        reporter.info(`${job.run} on ${job.task.name}: the stored evaluation is unusable (${message(err)}); moved it to ${where} and evaluating again`);
-      }
-    } else if (st.state === 'invalid') {
-      const where = store.quarantine(store.evalDir(job.runHash, job.hash), st.reason);
-      reporter.info(`${job.run} on ${job.task.name}: the stored evaluation is unusable (${st.reason}); moved it to ${where} and evaluating again`);
-    }
-    const t0 = Date.now();
-    try {
-      if (!live || live.hash !== job.runHash) {
-        const stored = store.loadRun(job.runHash);
-        const base = run.parent ? modelWeights(run.parent.hash) : null;
-        setLive({ hash: job.runHash, trainer: await createTrainer(trainerOptions(run, base, false), stored.snapshot) });
-      }
-      reporter.jobStart(ref, {});
-      const out = await runEvalJob(job, run, state.info, live!.trainer, { stop, referenceWeights: modelWeights });
-      if (out.status === 'stopped') {
-        summary.stopped = true;
-        reporter.jobEnd(ref, { status: 'stopped', seconds: (Date.now() - t0) / 1000, reason: 'evaluation interrupted' });
-        return;
-      }
-      store.saveEval(job.runHash, job.hash, job.key, { info: out.info, attention: out.attention });
-      summary.evaluated++;
-      reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000 });
-      const row: ResultRow = { ...out.info, trainSeconds: out.info.trainMs / 1000, cached: false, block: job.block, hash: job.hash, attention: out.attention };
-      rows.push(row);
-      reporter.result(row);
-    } catch (err) {
-      if (err instanceof StoreError) throw err;
-      summary.failed++;
-      reporter.error(message(err), ref);
-      reporter.jobEnd(ref, { status: 'failed', seconds: (Date.now() - t0) / 1000, reason: message(err) });
-    }
+    if (st.state === 'invalid') reporter.info(`${u.train.run}: the stored run is unusable (${st.reason}); training it again`);
+    // A run trained again loses its stored evaluations (RunStore.prepareRun), so all of them are computed.
+    ready.push({ unit: u, work: { train: u.train, stored: null, evals: u.evals } });
   };
 
   try {
-    for (const job of plan.jobs) {
-      if (stop.requested) {
-        stop.acknowledge();
-        summary.stopped = true;
-        break;
-      }
-      const ref = jobRef(job);
-      if (job.kind === 'train') await train(job, ref);
-      else await evaluate(job, ref);
-    }
+    await new Promise<void>((resolveAll) => {
+      const pump = () => {
+        while (!stop.requested && running < executor.capacity && ready.length) {
+          let best = 0;
+          for (let i = 1; i < ready.length; i++) if (better(ready[i]!.unit, ready[best]!.unit)) best = i;
+          const { unit, work } = ready.splice(best, 1)[0]!;
+          running++;
+          const done = (r: UnitResult) => {
+            merge(r);
+            running--;
+            pump();
+          };
+          const onTrained = (state: RunState) => {
+            trained(unit, state);
+            pump();
+          };
+          executor.submit(work, { reporter, onTrained }).then(done, (err: unknown) => {
+            reporter.error(`internal: ${message(err)}`);
+            summary.failed++;
+            done({ trained: 0, evaluated: 0, failed: 0, stopped: false, stoppedAt: null, rows: [] });
+          });
+        }
+        if (running === 0) resolveAll();
+      };
+      stop.onRequest(() => executor.cancel());
+      const children = new Set(units.flatMap((u) => u.children));
+      for (const u of units) if (!children.has(u)) prepare(u);
+      pump();
+    });
   } finally {
-    setLive(null);
+    await executor.close();
   }
-  return { rows, runs: finished, summary, stoppedAt };
+  // Units that never started because of the stop make it a stopped session too.
+  if (stop.requested && units.some((u) => !runState.has(u.train.run))) summary.stopped = true;
+  rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  finished.sort((a, b) => a.index - b.index);
+  return { rows: rows.map((r) => r.row), runs: finished.map((f) => f.run), summary, stoppedAt };
 }

@@ -3,6 +3,8 @@
 // returns (a hung worker thread, a promise that never settles) must not keep the process alive: if the
 // boundary is not reached within the grace period, or a second signal comes, the process says why and
 // exits at once. What was saved stays valid (every write is atomic), and the store lock is released.
+// Job runners subscribe with `onRequest` to pass the request on to the jobs they run elsewhere (worker
+// processes), and hear through `onAcknowledge` when those reached their step boundary.
 export const STOP_GRACE_MS = 10_000;
 
 export interface StopOptions {
@@ -16,6 +18,9 @@ export class StopRequest {
   signal: NodeJS.Signals | null = null;
   private readonly handlers: Array<[NodeJS.Signals, () => void]> = [];
   private timer: NodeJS.Timeout | null = null;
+  private readonly listeners: Array<() => void> = [];
+  /** Called by `acknowledge`: a runner's own stop request passes its jobs' boundary on to the signal's. */
+  onAcknowledge: (() => void) | null = null;
 
   get requested(): boolean {
     return this.signal !== null;
@@ -24,6 +29,19 @@ export class StopRequest {
   /** Exit code for a stop by this signal (128 + signal number, as shells report it). */
   get exitCode(): number {
     return this.signal === 'SIGTERM' ? 143 : 130;
+  }
+
+  /** Asks for a stop (as the first signal does, without a grace period); listeners run once. */
+  request(signal: NodeJS.Signals = 'SIGINT'): void {
+    if (this.signal) return;
+    this.signal = signal;
+    for (const l of this.listeners.splice(0)) l();
+  }
+
+  /** Calls `fn` when a stop is requested (at once if it already was). */
+  onRequest(fn: () => void): void {
+    if (this.signal) fn();
+    else this.listeners.push(fn);
   }
 
   install(onFirst: (signal: NodeJS.Signals) => void, opts: StopOptions = {}): void {
@@ -38,8 +56,8 @@ export class StopRequest {
     for (const sig of ['SIGINT', 'SIGTERM'] as NodeJS.Signals[]) {
       const h = () => {
         if (this.signal) return forceExit(`a second ${sig} while stopping`);
-        this.signal = sig;
         onFirst(sig);
+        this.request(sig);
         this.timer = setTimeout(() => forceExit(`the step in progress did not finish within ${graceMs / 1000} s of ${sig}`), graceMs);
       };
       process.on(sig, h);
@@ -54,6 +72,7 @@ export class StopRequest {
   acknowledge(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.onAcknowledge?.();
   }
 
   uninstall(): void {

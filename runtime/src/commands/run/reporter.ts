@@ -84,24 +84,40 @@ export function jobLabel(job: JobRef): string {
 }
 
 /**
- * Human output, all of it for stderr (`write`). On a TTY the current job's line is redrawn in place;
- * otherwise a line every few seconds. `quiet` leaves errors and notices only.
+ * Human output, all of it for stderr (`write`). On a TTY the running jobs' lines (one per job: several
+ * with --jobs) are redrawn in place below the log; otherwise a line per job every few seconds. `quiet`
+ * leaves errors and notices only.
  */
 export class HumanReporter implements Reporter {
   private lastDraw = 0;
-  private live = false;
   /** The newest validation exact match of each running job, shown in its progress line. */
   private readonly lastValidation = new Map<string, number>();
+  /** Lines of the live area on the screen now (TTY). */
+  private liveLines = 0;
+  /** The latest progress of each running job, in the order they started. */
+  private readonly running = new Map<string, { job: JobRef; p: Progress }>();
+  /** When each job last printed a plain progress line (not a TTY). */
+  private readonly lastPlain = new Map<string, number>();
+  /**
+   * The job whose line was printed last: a job's end reads "  done in …" under its own line, and names
+   * the job when other jobs printed in between (jobs side by side).
+   */
+  private lastSubject: string | null = null;
 
   constructor(
     private readonly write: Write,
     private readonly opts: { tty: boolean; quiet: boolean; columns?: number; plainEverySeconds?: number },
   ) {}
 
+  /** Erases the live area: the cursor ends at the start of its first line. */
+  private static erase(lines: number): string {
+    return '\r\x1b[2K' + '\x1b[1A\x1b[2K'.repeat(Math.max(0, lines - 1));
+  }
+
   private clearLive(): void {
-    if (this.live) {
-      this.write('\r\x1b[2K');
-      this.live = false;
+    if (this.liveLines) {
+      this.write(HumanReporter.erase(this.liveLines));
+      this.liveLines = 0;
     }
   }
 
@@ -133,6 +149,7 @@ export class HumanReporter implements Reporter {
       d.resumedFrom ? `resuming at step ${d.resumedFrom}` : '',
     ].filter(Boolean);
     this.line(`${what}${extra.length ? ` (${extra.join(', ')})` : ''}`);
+    this.lastSubject = job.id;
     this.lastDraw = 0;
   }
 
@@ -153,23 +170,30 @@ export class HumanReporter implements Reporter {
     if (this.opts.quiet) return;
     const now = Date.now();
     if (this.opts.tty) {
+      this.running.set(job.id, { job, p });
       if (now - this.lastDraw < 100 && p.step < p.steps) return;
       this.lastDraw = now;
-      let text = this.progressText(job, p, true);
       const cols = this.opts.columns ?? 100;
-      if (text.length > cols - 1) text = text.slice(0, cols - 1);
-      this.write(`\r\x1b[2K${text}`);
-      this.live = true;
+      const lines = [...this.running.values()].map((r) => {
+        const text = this.progressText(r.job, r.p, true);
+        return text.length > cols - 1 ? text.slice(0, cols - 1) : text;
+      });
+      this.write(HumanReporter.erase(this.liveLines) + lines.join('\n'));
+      this.liveLines = lines.length;
     } else {
       const every = (this.opts.plainEverySeconds ?? 10) * 1000;
-      if (this.lastDraw === 0) this.lastDraw = now;
-      if (now - this.lastDraw < every && p.step < p.steps) return;
-      this.lastDraw = now;
+      const last = this.lastPlain.get(job.id);
+      if (last === undefined) this.lastPlain.set(job.id, now);
+      if (now - (last ?? now) < every && p.step < p.steps) return;
+      this.lastPlain.set(job.id, now);
       this.line(this.progressText(job, p, false));
+      this.lastSubject = job.id;
     }
   }
 
   jobEnd(job: JobRef, e: JobEnd): void {
+    this.running.delete(job.id);
+    this.lastPlain.delete(job.id);
     if (e.status === 'failed') {
       this.clearLive();
       return; // the error itself was reported
@@ -177,16 +201,19 @@ export class HumanReporter implements Reporter {
     if (this.opts.quiet && e.status !== 'stopped') return;
     const label = job.kind === 'train' ? `train ${job.run}` : `evaluate ${jobLabel(job)}`;
     this.lastValidation.delete(job.id);
+    // Under the job's own line an indent says whose end it is; after other jobs' lines the label does.
+    const own = this.lastSubject === null || this.lastSubject === job.id ? '  ' : `${label}: `;
     const loss = e.finalLoss !== undefined && e.finalLoss !== null ? `, final loss ${formatLoss(e.finalLoss)}` : '';
     const early = e.earlyStop ? `, stopped early at step ${e.earlyStop.step} (${e.earlyStop.reason === 'target' ? 'validation target reached' : 'validation plateau'})` : '';
     const text: Record<JobStatus, string> = {
-      done: `  done in ${formatSeconds(e.seconds)}${loss}${early}`,
+      done: `${own}done in ${formatSeconds(e.seconds)}${loss}${early}`,
       cached: `${label}: up to date`,
-      stopped: `  stopped: ${e.reason ?? ''}`,
+      stopped: `${own}stopped: ${e.reason ?? ''}`,
       skipped: `${label}: skipped (${e.reason ?? ''})`,
       failed: '',
     };
     this.line(text[e.status]);
+    this.lastSubject = '';
   }
 
   result(_row: ResultRow): void {
@@ -209,7 +236,7 @@ export class HumanReporter implements Reporter {
  *   {"event":"backend","name":"wasm","skipped":["node: ..."]}
  *   {"event":"info","message":"..."}                      cache repairs, resumes, stop notices
  *   {"event":"job-start","id","kind":"train"|"evaluate","run","task"?,"hash","steps"?,"trainable"?,"resumedFrom"?}
- *   {"event":"progress","id","run","step","steps","loss","stepsPerSecond","etaSeconds"}   ≤ 4 per second
+ *   {"event":"progress","id","run","step","steps","loss","stepsPerSecond","etaSeconds"}   ≤ 4 per second per job
  *   {"event":"validation","id","run","step","exact","perToken","loss"}   each evaluation during training
  *   {"event":"job-end","id","kind","run","task"?,"hash","status":"done"|"cached"|"failed"|"stopped"|"skipped",
  *     "seconds","finalLoss"?,"reason"?,"earlyStop"?:{"step","reason":"target"|"plateau"}}
@@ -218,9 +245,11 @@ export class HumanReporter implements Reporter {
  *     "cached","block","hash","attention":AttentionRecord|null}   one per evaluation, cached ones included
  *   {"event":"error","id"?,"run"?,"message"}
  *   {"event":"done","exitCode","trained","evaluated","cached","failed","stopped"}   always last
+ * With --jobs N, up to N jobs run at once: their events interleave, each carrying its job's id.
  */
 export class EventReporter implements Reporter {
-  private lastProgress = 0;
+  /** When each running job last sent progress: jobs run side by side, each is throttled on its own. */
+  private readonly lastProgress = new Map<string, number>();
 
   constructor(private readonly out: Write) {}
 
@@ -245,14 +274,14 @@ export class EventReporter implements Reporter {
   }
 
   jobStart(job: JobRef, d: { steps?: number; resumedFrom?: number; trainable?: number }): void {
-    this.lastProgress = 0;
+    this.lastProgress.delete(job.id);
     this.emit('job-start', { ...this.ref(job), ...d });
   }
 
   progress(job: JobRef, p: Progress): void {
     const now = Date.now();
-    if (now - this.lastProgress < 250 && p.step < p.steps) return;
-    this.lastProgress = now;
+    if (now - (this.lastProgress.get(job.id) ?? 0) < 250 && p.step < p.steps) return;
+    this.lastProgress.set(job.id, now);
     this.emit('progress', { id: job.id, run: job.run, ...p });
   }
 
@@ -261,6 +290,7 @@ export class EventReporter implements Reporter {
   }
 
   jobEnd(job: JobRef, e: JobEnd): void {
+    this.lastProgress.delete(job.id);
     this.emit('job-end', { ...this.ref(job), ...e });
   }
 

@@ -8,6 +8,7 @@
 // while another uses the same store waits for it (the runtime allows one run per store). Runs are refused
 // in untrusted workspaces (training executes code from node_modules and writes to the workspace).
 import type { ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Panels } from '../panels/panels.js';
@@ -158,6 +159,9 @@ export class RunManager implements vscode.Disposable {
     if (req.block) args.push('--only', req.block);
     const backend = vscode.workspace.getConfiguration('ptx', req.uri).get<string>('backend', 'auto');
     if (backend !== 'auto') args.push('--backend', backend);
+    // ptx.jobs: independent runs at once (worker processes); 0 is one per core, as the CLI's default.
+    const jobs = Math.floor(vscode.workspace.getConfiguration('ptx', req.uri).get<number>('jobs', 0));
+    args.push('--jobs', String(jobs > 0 ? jobs : availableParallelism()));
     this.output.appendLine(`\n[${new Date().toLocaleTimeString()}] ptx ${args.join(' ')}`);
     const child = spawnCli({ cli: this.cli, args, cwd, ...(setting ? { store: setting } : {}) });
     const run: ActiveRun = { key, uri: req.uri, store, label, child, cancelled: false, jobs: new Map() };

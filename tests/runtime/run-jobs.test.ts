@@ -137,7 +137,8 @@ test('--jobs 2: a failing run skips only what starts from it; its sibling finish
 /** `ptx run --jobs 2 --events` of the built CLI in a child; `onEvent` may act on the child as events arrive. */
 function runChild(spec: string, onEvent: (e: Event, child: ReturnType<typeof spawn>, all: Event[]) => void = () => {}): Promise<{ code: number | null; events: Event[] }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, 'run', spec, '--backend', 'wasm', '--jobs', '2', '--events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, as a terminal gives a command: a Ctrl-C there signals the whole group.
+    const child = spawn(process.execPath, [CLI, 'run', spec, '--backend', 'wasm', '--jobs', '2', '--events'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const events: Event[] = [];
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const e = JSON.parse(line) as Event;
@@ -162,38 +163,44 @@ function midway(events: Event[]): string[] {
   return [...running].filter(([, step]) => step >= 2).map(([id]) => id);
 }
 
-test('SIGTERM with --jobs 2: every running job saves its snapshot; the next run resumes them to the same results', async () => {
-  const spec = specIn();
-  let sent = false;
-  const stopped = await runChild(spec, (_e, child, all) => {
-    if (!sent && midway(all).length === 2) {
-      sent = true;
-      child.kill('SIGTERM');
+// The editor's Cancel sends SIGTERM to `ptx run` alone; a terminal's Ctrl-C sends SIGINT to the worker too.
+for (const stop of [
+  { signal: 'SIGTERM', group: false, code: 143, how: 'SIGTERM to ptx run (Cancel)' },
+  { signal: 'SIGINT', group: true, code: 130, how: 'SIGINT to the process group (Ctrl-C)' },
+] as const) {
+  test(`${stop.how} with --jobs 2: every running job saves its snapshot; the next run resumes them to the same results`, async () => {
+    const spec = specIn();
+    let sent = false;
+    const stopped = await runChild(spec, (_e, child, all) => {
+      if (!sent && midway(all).length === 2) {
+        sent = true;
+        process.kill(stop.group ? -child.pid! : child.pid!, stop.signal);
+      }
+    });
+    assert.ok(sent, 'two trainings were seen running at once');
+    assert.equal(stopped.code, stop.code);
+    const ends = stopped.events.filter((e) => e.event === 'job-end' && e.kind === 'train' && e.status === 'stopped');
+    assert.equal(ends.length, 2, 'both running trainings stopped');
+    assert.deepEqual(stopped.events[stopped.events.length - 1]!.stopped, true);
+    const plan = buildPlan(analyse(SPEC).spec, { backend: 'wasm' });
+    const store = RunStore.besideSpec(spec);
+    const saved = new Map<string, number>();
+    for (const e of ends) {
+      const hash = plan.runs.get(e.run!)!.hash;
+      assert.notEqual(store.runStatus(hash).state, 'complete');
+      assert.equal(verifyEntry(store.resumeDir(hash)).state, 'complete', `${e.run}: the snapshot is sealed`);
+      saved.set(e.run!, store.loadResume(hash)!.snapshot.step);
     }
-  });
-  assert.ok(sent, 'two trainings were seen running at once');
-  assert.equal(stopped.code, 143);
-  const ends = stopped.events.filter((e) => e.event === 'job-end' && e.kind === 'train' && e.status === 'stopped');
-  assert.equal(ends.length, 2, 'both running trainings stopped');
-  assert.deepEqual(stopped.events[stopped.events.length - 1]!.stopped, true);
-  const plan = buildPlan(analyse(SPEC).spec, { backend: 'wasm' });
-  const store = RunStore.besideSpec(spec);
-  const saved = new Map<string, number>();
-  for (const e of ends) {
-    const hash = plan.runs.get(e.run!)!.hash;
-    assert.notEqual(store.runStatus(hash).state, 'complete');
-    assert.equal(verifyEntry(store.resumeDir(hash)).state, 'complete', `${e.run}: the snapshot is sealed`);
-    saved.set(e.run!, store.loadResume(hash)!.snapshot.step);
-  }
 
-  const resumed = await runChild(spec);
-  assert.equal(resumed.code, 0);
-  for (const [run, step] of saved) {
-    const start = resumed.events.find((e) => e.event === 'job-start' && e.kind === 'train' && e.run === run)!;
-    assert.equal(start.resumedFrom, step, `${run} resumed where it stopped`);
-  }
-  assert.deepEqual(storedResults(spec), storedResults(await straightStore()));
-});
+    const resumed = await runChild(spec);
+    assert.equal(resumed.code, 0);
+    for (const [run, step] of saved) {
+      const start = resumed.events.find((e) => e.event === 'job-start' && e.kind === 'train' && e.run === run)!;
+      assert.equal(start.resumedFrom, step, `${run} resumed where it stopped`);
+    }
+    assert.deepEqual(storedResults(spec), storedResults(await straightStore()));
+  });
+}
 
 test('a worker process that dies fails only its own jobs; the next run completes them to the same results', async () => {
   const spec = specIn();

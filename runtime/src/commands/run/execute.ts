@@ -11,7 +11,7 @@ import type { RunInfo } from '../../store/records.js';
 import type { JobExecutor } from './executor.js';
 import type { StopRequest } from './interrupt.js';
 import type { ResultRow, Reporter, Summary } from './reporter.js';
-import { evalRow, jobRef, message, type RunState, type StopPoint, type UnitResult, type UnitWork } from './unit.js';
+import { emptyResult, evalRow, jobRef, message, type RunState, type StopPoint, type UnitResult, type UnitWork } from './unit.js';
 import { planUnits, type Unit } from './units.js';
 import { createExecutor } from './worker-pool.js';
 
@@ -141,7 +141,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           executor.submit(work, { reporter, onTrained }).then(done, (err: unknown) => {
             reporter.error(`internal: ${message(err)}`);
             summary.failed++;
-            done({ trained: 0, evaluated: 0, failed: 0, stopped: false, stoppedAt: null, rows: [] });
+            done(emptyResult());
           });
         }
         if (running === 0) resolveAll();

@@ -5,7 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import type { BackendName } from '../../engine/types.js';
-import { InProcessExecutor, UnitTracker, type ExecutorOptions, type JobExecutor, type UnitEvents } from './executor.js';
+import { InProcessExecutor, type ExecutorOptions, type JobExecutor, type UnitEvents } from './executor.js';
+import { UnitTracker } from './unit-tracker.js';
 import { message, type RunState, type UnitResult, type UnitWork } from './unit.js';
 
 export type ToWorker =

@@ -154,8 +154,8 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   } finally {
     await executor.close();
   }
-  // Units that never started because of the stop make it a stopped session too.
-  if (stop.requested && units.some((u) => !runState.has(u.train.run))) summary.stopped = true;
+  // Work that never started because of the stop makes it a stopped session too.
+  if (stop.requested && (ready.length > 0 || units.some((u) => !runState.has(u.train.run)))) summary.stopped = true;
   rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   finished.sort((a, b) => a.index - b.index);
   return { rows: rows.map((r) => r.row), runs: finished.map((f) => f.run), summary, stoppedAt };

@@ -37,6 +37,7 @@ function forwardingReporter(): Reporter {
       lastProgress.set(job.id, now);
       progress(job, p);
     },
+    validation: call('validation'),
     jobEnd: call('jobEnd'),
     result: call('result'),
     error: call('error'),

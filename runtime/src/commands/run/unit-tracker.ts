@@ -24,6 +24,7 @@ export class UnitTracker {
       notice: (text) => r.notice(text),
       jobStart: (job, d) => r.jobStart(job, d),
       progress: (job, p) => r.progress(job, p),
+      validation: (job, point) => r.validation(job, point),
       jobEnd: (job, end) => {
         this.ended.add(job.id);
         if (end.status === 'done') this.partial[job.kind === 'train' ? 'trained' : 'evaluated']++;

@@ -99,7 +99,7 @@ export async function runUnit(work: UnitWork, ctx: UnitContext): Promise<UnitRes
           trainer = r.trainer;
           state = { ok: true, info: r.info };
           out.trained++;
-          reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000, finalLoss: r.info.finalLoss });
+          reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000, finalLoss: r.info.finalLoss, ...(r.earlyStop ? { earlyStop: r.earlyStop } : {}) });
         }
       } catch (err) {
         out.failed++;

@@ -15,7 +15,7 @@ export type ToWorker =
   | { type: 'stop' };
 
 /** Reporter calls the unit's code makes (backend and done are the scheduler's own). */
-export type ReportMethod = 'info' | 'notice' | 'jobStart' | 'progress' | 'jobEnd' | 'result' | 'error';
+export type ReportMethod = 'info' | 'notice' | 'jobStart' | 'progress' | 'validation' | 'jobEnd' | 'result' | 'error';
 
 export type FromWorker =
   | { type: 'ready' }

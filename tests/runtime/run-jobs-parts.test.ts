@@ -46,7 +46,7 @@ test('--jobs N: a whole number from 1 to 64, absent by default, repeated in the 
   assert.equal('jobs' in (parseRunArgs(['a.ptx']) as object), false);
   for (const bad of ['0', '65', '1.5', 'many']) assert.deepEqual(parseRunArgs(['a.ptx', '--jobs', bad]), { error: '--jobs needs a whole number from 1 to 64' });
   assert.deepEqual(parseRunArgs(['a.ptx', '--jobs']), { error: '--jobs needs a whole number from 1 to 64' });
-  assert.equal(commandLine({ file: 'a.ptx', events: false, quiet: false, threads: 1, jobs: 2 }), 'ptx run a.ptx --jobs 2');
+  assert.equal(commandLine({ file: 'a.ptx', events: false, format: 'text', quiet: false, threads: 1, jobs: 2 }), 'ptx run a.ptx --jobs 2');
 });
 
 const a: JobRef = { id: 'train:a', kind: 'train', run: 'a', hash: 'ha' };
@@ -65,7 +65,7 @@ test('events: progress is throttled per job, so a second running job is not sile
 
 test('human progress on a TTY: one live line per running job; an end after another job’s lines names its job', () => {
   let out = '';
-  const r = new HumanReporter((t) => (out += t), () => {}, { tty: true, quiet: false, columns: 200 });
+  const r = new HumanReporter((t) => (out += t), { tty: true, quiet: false, columns: 200 });
   r.jobStart(a, { steps: 10 });
   r.jobStart(b, { steps: 10 });
   r.progress(a, at(5));

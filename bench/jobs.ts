@@ -4,8 +4,11 @@
 // `ptx run SPEC --only desc_methods --jobs N` (the built CLI, a real process) on a fresh copy of that
 // store, so only the compare's jobs are timed. Rounds interleave the two (1 then 2, then 2 then 1, ...);
 // times are medians. It checks that both stored the same results (loss curves, checkpoint bytes,
-// evaluation numbers) and prints one JSON line with both times, `speedup` (jobs 1 time / jobs 2 time)
-// and the load average before and after.
+// evaluation numbers) and prints one JSON line with both times, `speedup` (jobs 1 time / jobs 2 time),
+// the CPU time each took (all its processes) and the load average before and after. The CPU times tell
+// the cost of running side by side apart from the machine's load: the kernel shares the cores among
+// sessions (autogroup), so while other sessions keep both cores busy, a second process of ours gains
+// little wall time whatever the runner does.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,20 +30,31 @@ function median(xs: number[]): number {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU seconds of this process's finished children and theirs (cutime + cstime of /proc/self/stat). */
+function childrenCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command name, fields are numbered from 3 (state): cutime and cstime are 16 and 17.
+  return (Number(fields[16 - 3]) + Number(fields[17 - 3])) / TICKS;
+}
+
 /** Runs the built CLI; resolves with its wall time and the final `done` event. */
-function ptx(args: string[], store: string): Promise<{ seconds: number; done: Record<string, unknown> }> {
+function ptx(args: string[], store: string): Promise<{ seconds: number; cpuSeconds: number; done: Record<string, unknown> }> {
   return new Promise((resolvePromise, reject) => {
     const t0 = process.hrtime.bigint();
+    const cpu0 = childrenCpuSeconds();
     const child = spawn(process.execPath, [CLI, ...args, '--events'], { env: { ...process.env, PTX_STORE: store }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const cpuSeconds = childrenCpuSeconds() - cpu0;
       const last = out.trim().split('\n').pop() ?? '';
       const done = JSON.parse(last) as Record<string, unknown>;
       if (code !== 0 || done.event !== 'done') reject(new Error(`ptx ${args.join(' ')} exited ${code}: ${last}`));
-      else resolvePromise({ seconds, done });
+      else resolvePromise({ seconds, cpuSeconds, done });
     });
   });
 }
@@ -87,16 +101,18 @@ export default async function main(args: string[]): Promise<void> {
 
     const load = loadavg().map(round3);
     const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+    const cpu: Record<1 | 2, number[]> = { 1: [], 2: [] };
     const results: Partial<Record<1 | 2, Map<string, string>>> = {};
     let trained = 0;
     for (let r = 0; r < rounds; r++) {
       for (const jobs of r % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const)) {
         const store = join(dir, `store-${r}-${jobs}`);
         cpSync(base, store, { recursive: true });
-        const { seconds, done } = await ptx(['run', spec, '--only', 'desc_methods', '--backend', 'wasm', '--jobs', String(jobs)], store);
+        const { seconds, cpuSeconds, done } = await ptx(['run', spec, '--only', 'desc_methods', '--backend', 'wasm', '--jobs', String(jobs)], store);
         if (done.failed !== 0) throw new Error(`--jobs ${jobs}: ${String(done.failed)} jobs failed`);
         trained = done.trained as number;
         times[jobs].push(seconds);
+        cpu[jobs].push(cpuSeconds);
         results[jobs] ??= storedResults(store);
         rmSync(store, { recursive: true, force: true });
       }
@@ -113,6 +129,8 @@ export default async function main(args: string[]): Promise<void> {
         speedup: round3(jobs1 / jobs2),
         jobs1_samples_s: times[1].map(round3),
         jobs2_samples_s: times[2].map(round3),
+        jobs1_cpu_s: round3(median(cpu[1])),
+        jobs2_cpu_s: round3(median(cpu[2])),
         identical: sameResults(results[1]!, results[2]!),
         loadavg_before: load,
         loadavg_after: loadavg().map(round3),

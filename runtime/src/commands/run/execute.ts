@@ -3,11 +3,14 @@
 // run's training and evaluations, units.ts) starts when the run it starts from has trained; a failed run
 // skips what depends on it and the rest goes on; a stop request stops every running unit with a resumable
 // snapshot and starts nothing new. Results are the same for any number of jobs: each unit computes exactly
-// what it would alone, and the rows come out in plan order.
+// what it would alone, and the rows come out in plan order. Anything stored that does not verify is moved
+// to the store's quarantine and redone. A StoreError (the store itself cannot be written) ends the whole
+// plan: every job would fail.
 import type { BackendName } from '../../engine/types.js';
 import type { EvalJob, Plan } from '../../plan/plan.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { RunInfo } from '../../store/records.js';
+import { StoreError } from '../../store/store-error.js';
 import type { JobExecutor } from './executor.js';
 import type { StopRequest } from './interrupt.js';
 import type { ResultRow, Reporter, Summary } from './reporter.js';
@@ -35,6 +38,10 @@ export interface ExecuteContext {
   stop: StopRequest;
   backend: BackendName;
   snapshotEveryMs?: number;
+  /** The counts, kept up to date as units end (a forced exit reports them as they are). */
+  summary?: Omit<Summary, 'exitCode'>;
+  /** The spec file that asked for the runs, recorded with each run it trains. */
+  spec?: string;
   /** Units run at once (default 1); ignored when `executor` is given. */
   jobs?: number;
   executor?: JobExecutor;
@@ -43,11 +50,20 @@ export interface ExecuteContext {
 export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<ExecuteResult> {
   const { store, reporter, stop } = ctx;
   const executor =
-    ctx.executor ?? createExecutor(ctx.jobs ?? 1, { store, backend: ctx.backend, snapshotEveryMs: ctx.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS });
+    ctx.executor ??
+    createExecutor(ctx.jobs ?? 1, {
+      store,
+      backend: ctx.backend,
+      snapshotEveryMs: ctx.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS,
+      ...(ctx.spec ? { spec: ctx.spec } : {}),
+      // A unit that reached its step boundary ends the signal's grace period (interrupt.ts).
+      acknowledge: () => stop.acknowledge(),
+    });
   const units = planUnits(plan);
   const order = new Map(plan.jobs.map((j, i) => [j.id, i]));
   const rows: Array<{ id: string; row: ResultRow }> = [];
-  const summary = { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false };
+  const summary = ctx.summary ?? { trained: 0, evaluated: 0, cached: 0, failed: 0, stopped: false };
+  let storeError: StoreError | null = null;
   const stoppedAt: StopPoint[] = [];
   const runState = new Map<string, RunState>();
   const finished: Array<{ index: number; run: ExecuteResult['runs'][number] }> = [];
@@ -96,10 +112,13 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
           reporter.result(row);
           return false;
         } catch (err) {
-          reporter.info(`${ev.run} on ${ev.task.name}: the stored evaluation is unusable (${message(err)}); evaluating again`);
+          if (err instanceof StoreError) throw err;
+          const where = store.quarantine(store.evalDir(ev.runHash, ev.hash), message(err));
+          reporter.info(`${ev.run} on ${ev.task.name}: the stored evaluation is unusable (${message(err)}); moved it to ${where} and evaluating again`);
         }
       } else if (st.state === 'invalid') {
-        reporter.info(`${ev.run} on ${ev.task.name}: the stored evaluation is unusable (${st.reason}); evaluating again`);
+        const where = store.quarantine(store.evalDir(ev.runHash, ev.hash), st.reason);
+        reporter.info(`${ev.run} on ${ev.task.name}: the stored evaluation is unusable (${st.reason}); moved it to ${where} and evaluating again`);
       }
       return true;
     });
@@ -116,7 +135,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
       trained(u, { ok: true, info: st.manifest.info });
       return;
     }
-    if (st.state === 'invalid') reporter.info(`${u.train.run}: the stored run is unusable (${st.reason}); training it again`);
+    if (st.state === 'invalid') {
+      const where = store.quarantineLeftovers(u.train.hash, st.reason);
+      reporter.info(`${u.train.run}: the stored run is unusable (${st.reason}); moved it to ${where ?? 'the quarantine'} and training it again`);
+    }
     // A run trained again loses its stored evaluations (RunStore.prepareRun), so all of them are computed.
     ready.push({ unit: u, work: { train: u.train, stored: null, evals: u.evals } });
   };
@@ -139,21 +161,37 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
             pump();
           };
           executor.submit(work, { reporter, onTrained }).then(done, (err: unknown) => {
-            reporter.error(`internal: ${message(err)}`);
-            summary.failed++;
+            if (err instanceof StoreError) {
+              // The store cannot be written: stop the others at their next step and end the plan with it.
+              storeError ??= err;
+              stop.request();
+            } else {
+              reporter.error(`internal: ${message(err)}`);
+              summary.failed++;
+            }
             done(emptyResult());
           });
         }
-        if (running === 0) resolveAll();
+        if (running === 0) {
+          if (stop.requested) stop.acknowledge();
+          resolveAll();
+        }
       };
       stop.onRequest(() => executor.cancel());
       const children = new Set(units.flatMap((u) => u.children));
-      for (const u of units) if (!children.has(u)) prepare(u);
+      try {
+        for (const u of units) if (!children.has(u)) prepare(u);
+      } catch (err) {
+        if (!(err instanceof StoreError)) throw err;
+        storeError = err;
+        stop.request();
+      }
       pump();
     });
   } finally {
     await executor.close();
   }
+  if (storeError) throw storeError;
   // Work that never started because of the stop makes it a stopped session too.
   if (stop.requested && (ready.length > 0 || units.some((u) => !runState.has(u.train.run)))) summary.stopped = true;
   rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);

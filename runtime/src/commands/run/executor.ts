@@ -32,6 +32,10 @@ export interface ExecutorOptions {
   store: RunStore;
   backend: BackendName;
   snapshotEveryMs: number;
+  /** The spec file as the store records it with each run (specRef). */
+  spec?: string;
+  /** Called when a unit's training reaches a step boundary after a stop request. */
+  acknowledge?: () => void;
 }
 
 /** A per-process cache of runs' final weights: every finetune of a base starts from the same tensors. */
@@ -56,6 +60,7 @@ export class InProcessExecutor implements JobExecutor {
 
   constructor(private readonly opts: ExecutorOptions) {
     this.weights = weightCache(opts.store);
+    this.stop.onAcknowledge = () => opts.acknowledge?.();
   }
 
   async submit(work: UnitWork, events: UnitEvents): Promise<UnitResult> {

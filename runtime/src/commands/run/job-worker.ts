@@ -5,6 +5,7 @@
 // the parent goes (a second Ctrl-C, a crash, kill -9) the IPC channel closes and the worker exits at once.
 import { initBackend } from '../../engine/index.js';
 import { RunStore } from '../../store/run-store.js';
+import { StoreError } from '../../store/store-error.js';
 import { weightCache } from './executor.js';
 import { StopRequest } from './interrupt.js';
 import type { JobRef, Progress, Reporter } from './reporter.js';
@@ -48,6 +49,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => {});
 process.on('disconnect', () => process.exit(0));
 
 const stop = new StopRequest();
+// The parent's grace period after a signal ends when a training reaches its step boundary.
+stop.onAcknowledge = () => send({ type: 'acknowledged' });
 let ctx: Omit<UnitContext, 'onTrained'> | null = null;
 let queue: Promise<void> = Promise.resolve();
 
@@ -60,7 +63,15 @@ process.on('message', (m: ToWorker) => {
     initBackend(m.backend).then(
       () => {
         const store = new RunStore(m.storeRoot);
-        ctx = { store, reporter: forwardingReporter(), stop, backend: m.backend, snapshotEveryMs: m.snapshotEveryMs, weights: weightCache(store) };
+        ctx = {
+          store,
+          reporter: forwardingReporter(),
+          stop,
+          backend: m.backend,
+          snapshotEveryMs: m.snapshotEveryMs,
+          ...(m.spec ? { spec: m.spec } : {}),
+          weights: weightCache(store),
+        };
         send({ type: 'ready' });
       },
       (err: unknown) => send({ type: 'init-failed', message: message(err) }),
@@ -69,7 +80,11 @@ process.on('message', (m: ToWorker) => {
   }
   const work = m.work;
   queue = queue.then(async () => {
-    const result = await runUnit(work, { ...ctx!, onTrained: (state) => send({ type: 'trained', state }) });
-    send({ type: 'unit-done', result });
+    try {
+      const result = await runUnit(work, { ...ctx!, onTrained: (state) => send({ type: 'trained', state }) });
+      send({ type: 'unit-done', result });
+    } catch (err) {
+      send({ type: 'unit-error', message: message(err), path: err instanceof StoreError ? err.path : null });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { createTrainer } from '../../engine/index.js';
 import type { EvalJob, Job, TrainJob } from '../../plan/plan.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { EvalInfo, RunInfo } from '../../store/records.js';
+import { StoreError } from '../../store/store-error.js';
 import type { StopRequest } from './interrupt.js';
 import type { JobRef, Reporter, ResultRow } from './reporter.js';
 import { runEvalJob } from './eval-job.js';
@@ -45,6 +46,8 @@ export interface UnitContext {
   stop: StopRequest;
   backend: BackendName;
   snapshotEveryMs: number;
+  /** The spec file as the store records it with each run (specRef). */
+  spec?: string;
   /** A run's final model weights (cached per process: every finetune of a base loads the same ones). */
   weights: (hash: string) => NamedTensors;
   /** Called as soon as the training ends, before the evaluations, so that the runs waiting for it can start. */
@@ -89,6 +92,7 @@ export async function runUnit(work: UnitWork, ctx: UnitContext): Promise<UnitRes
           backend: ctx.backend,
           baseWeights: ctx.weights,
           snapshotEveryMs: ctx.snapshotEveryMs,
+          ...(ctx.spec ? { spec: ctx.spec } : {}),
         });
         if (r.status === 'stopped') {
           out.stopped = true;
@@ -102,6 +106,8 @@ export async function runUnit(work: UnitWork, ctx: UnitContext): Promise<UnitRes
           reporter.jobEnd(ref, { status: 'done', seconds: (Date.now() - t0) / 1000, finalLoss: r.info.finalLoss, ...(r.earlyStop ? { earlyStop: r.earlyStop } : {}) });
         }
       } catch (err) {
+        // The store cannot be written: not this run's failure; the scheduler ends the plan.
+        if (err instanceof StoreError) throw err;
         out.failed++;
         state = { ok: false, why: message(err) };
         reporter.error(message(err), ref);
@@ -143,6 +149,7 @@ export async function runUnit(work: UnitWork, ctx: UnitContext): Promise<UnitRes
         out.rows.push({ id: ev.id, row });
         reporter.result(row);
       } catch (err) {
+        if (err instanceof StoreError) throw err;
         out.failed++;
         reporter.error(message(err), ref);
         reporter.jobEnd(ref, { status: 'failed', seconds: (Date.now() - t0) / 1000, reason: message(err) });

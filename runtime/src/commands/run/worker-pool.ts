@@ -7,10 +7,11 @@ import { dirname, join } from 'node:path';
 import type { BackendName } from '../../engine/types.js';
 import { InProcessExecutor, type ExecutorOptions, type JobExecutor, type UnitEvents } from './executor.js';
 import { UnitTracker } from './unit-tracker.js';
+import { StoreError } from '../../store/store-error.js';
 import { message, type RunState, type UnitResult, type UnitWork } from './unit.js';
 
 export type ToWorker =
-  | { type: 'init'; backend: BackendName; storeRoot: string; snapshotEveryMs: number }
+  | { type: 'init'; backend: BackendName; storeRoot: string; snapshotEveryMs: number; spec?: string }
   | { type: 'unit'; work: UnitWork }
   | { type: 'stop' };
 
@@ -22,7 +23,11 @@ export type FromWorker =
   | { type: 'init-failed'; message: string }
   | { type: 'report'; method: ReportMethod; args: unknown[] }
   | { type: 'trained'; state: RunState }
-  | { type: 'unit-done'; result: UnitResult };
+  | { type: 'unit-done'; result: UnitResult }
+  /** The unit ended by an error that is not a job's (the store cannot be written): the plan ends. */
+  | { type: 'unit-error'; message: string; path: string | null }
+  /** A training reached its step boundary after the stop request. */
+  | { type: 'acknowledged' };
 
 /**
  * The worker script: job-worker.js beside the bundle, or job-worker.ts through tsx when running from
@@ -41,7 +46,7 @@ export class WorkerProcess implements JobExecutor {
   readonly capacity = 1;
   private child: ChildProcess | null = null;
   private started: Promise<void> | null = null;
-  private current: { tracker: UnitTracker; resolve: (r: UnitResult) => void } | null = null;
+  private current: { tracker: UnitTracker; resolve: (r: UnitResult) => void; reject: (err: Error) => void } | null = null;
   private cancelled = false;
 
   constructor(private readonly opts: ExecutorOptions) {}
@@ -68,7 +73,13 @@ export class WorkerProcess implements JobExecutor {
           this.current = null;
           cur?.resolve(cur.tracker.lost(why));
         });
-        const init: ToWorker = { type: 'init', backend: this.opts.backend, storeRoot: this.opts.store.root, snapshotEveryMs: this.opts.snapshotEveryMs };
+        const init: ToWorker = {
+          type: 'init',
+          backend: this.opts.backend,
+          storeRoot: this.opts.store.root,
+          snapshotEveryMs: this.opts.snapshotEveryMs,
+          ...(this.opts.spec ? { spec: this.opts.spec } : {}),
+        };
         child.send(init);
       });
     })();
@@ -76,12 +87,16 @@ export class WorkerProcess implements JobExecutor {
   }
 
   private onMessage(m: Exclude<FromWorker, { type: 'ready' | 'init-failed' }>): void {
+    if (m.type === 'acknowledged') return this.opts.acknowledge?.();
     const cur = this.current;
     if (!cur) return;
     const ev = cur.tracker.events;
     if (m.type === 'report') (ev.reporter[m.method] as (...args: unknown[]) => void)(...m.args);
     else if (m.type === 'trained') ev.onTrained(m.state);
-    else {
+    else if (m.type === 'unit-error') {
+      this.current = null;
+      cur.reject(m.path !== null ? storeError(m.path, m.message) : new Error(m.message));
+    } else {
       this.current = null;
       cur.resolve(m.result);
     }
@@ -97,8 +112,8 @@ export class WorkerProcess implements JobExecutor {
       return tracker.lost(`a worker process could not start: ${message(err)}`);
     }
     const child = this.child!;
-    return new Promise<UnitResult>((resolve) => {
-      this.current = { tracker, resolve };
+    return new Promise<UnitResult>((resolve, reject) => {
+      this.current = { tracker, resolve, reject };
       child.send({ type: 'unit', work } satisfies ToWorker);
       if (this.cancelled) child.send({ type: 'stop' } satisfies ToWorker);
     });
@@ -120,6 +135,13 @@ export class WorkerProcess implements JobExecutor {
       else child.kill('SIGKILL');
     });
   }
+}
+
+/** The worker's StoreError again, with its one-line message, so that `ptx run` reports it as its own. */
+function storeError(path: string, text: string): StoreError {
+  const err = new StoreError(path, 'use', null);
+  err.message = text;
+  return err;
 }
 
 /** Several runners as one: a unit goes to the first idle one, this process first. */

@@ -50,7 +50,7 @@ test('.ptx being a file: one line naming it, exit 1', async (t) => {
   let err = '';
   const rep = await runReport([spec, '-o', join(dir, 'r.html')], { stdout: () => {}, stderr: (s) => void (err += s), env: {} });
   assert.equal(rep, 1);
-  assert.equal(err, `ptx report: no finished runs in ${join(dir, '.ptx')} (it is a file, not a folder); run ptx run ${spec} first\n`);
+  assert.equal(err, `ptx report: no finished runs of f.ptx in ${join(dir, '.ptx')} (it is a file, not a folder); run ptx run ${spec} first\n`);
 });
 
 test('.ptx/lock being a folder: one line naming it, exit 1', async (t) => {

@@ -91,6 +91,7 @@ compare c from base on desc {
   steps: 400  batch: 32  eval_every: 20  stop_at: 0.9
   optimizer: adamw(lr: 1e-2, weight_decay: 0)
 }
+evaluate [c] on [desc] { samples: 200  probe: [3, 1, 2] }
 `;
 
 test('ptx run: validation curves are stored, early stopping ends runs at the target, verdicts come out per method', async () => {
@@ -98,7 +99,9 @@ test('ptx run: validation curves are stored, early stopping ends runs at the tar
   try {
     const file = join(dir, 'spec.ptx');
     writeFileSync(file, SPEC);
-    const r = await runCaptured([file, '--events', '--backend', 'wasm']);
+    // --only the compare: its runs' own evaluations run now, which the whole plan leaves to the evaluate
+    // block (same run, task and samples). The verdicts still count them (they once said "no result").
+    const r = await runCaptured([file, '--only', 'c', '--events', '--backend', 'wasm', '--jobs', '1']);
     assert.equal(r.code, 0, r.err + r.out);
     const evs = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const vals = evs.filter((e) => e.event === 'validation' && e.run === 'c/full/seed0');
@@ -107,6 +110,7 @@ test('ptx run: validation curves are stored, early stopping ends runs at the tar
     assert.deepEqual(verdicts.map((v) => v.method), ['full', 'prefix(length: 2, lr: [0.01, 0.03])']);
     // Each verdict agrees with its own numbers: learned exactly when the selected test mean reaches learned_at.
     for (const v of verdicts as Array<{ verdict: string; learnedAt: number; selected: { test: { mean: number } } | null }>) {
+      assert.notEqual((v as { verdict: string }).verdict, 'incomplete', JSON.stringify(v));
       assert.ok(v.selected, JSON.stringify(v));
       assert.equal(v.verdict === 'learned', v.selected.test.mean >= v.learnedAt, JSON.stringify(v));
     }

@@ -250,7 +250,9 @@ function verdictsOf(spec: Spec, runs: readonly RunRecord[], evals: readonly Eval
       const r = byName.get(name);
       if (!r) return null;
       let test: EvalRecord | null = null;
-      for (const e of evals) if (e.runHash === r.hash && e.task === c.task.name && e.current && (!test || e.samples > test.samples)) test = e;
+      // Any evaluation of this very run (its hash) on the task counts, including its own evaluation when the
+      // plan now leaves that to an evaluate block that has not run yet (`--only` the compare).
+      for (const e of evals) if (e.runHash === r.hash && e.task === c.task.name && (!test || e.samples > test.samples)) test = e;
       return { steps: r.steps, validation: r.validation, stopped: r.stopped, test: test ? test.exact : null };
     };
     out.push(...compareVerdicts(c, evidence));

@@ -214,3 +214,13 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator(`.tabs-container .tab[aria-label*="${name}"]`).first().waitFor({ timeout: 15_000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
 }
+
+/** Runs a command by its title from the Command Palette. */
+export async function command(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${name}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}

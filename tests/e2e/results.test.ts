@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { openFile, withEditorSession } from './codeServer.js';
+import { command, openFile, withEditorSession } from './codeServer.js';
 
 const HEAD = `data d { values: 0..5  length: 4  vocab: 8 }
 model m { layers: 1  heads: 1  width: 8  mlp: 16  dropout: 0  context: 12 }
@@ -51,15 +51,6 @@ async function resultsFrame(page: Page, selector: string, timeout = 90_000): Pro
 
 const toast = (page: Page, text: string | RegExp) => page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 const lens = (page: Page, text: string | RegExp) => page.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: text });
-
-async function command(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${name}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-}
 
 /** The "PTX Runs" output channel's file under the session's logs. */
 function runLog(userData: string): string {

@@ -16,7 +16,7 @@ import { analyse } from '../../grammar/src/index.js';
 import { buildPlan } from '../../runtime/src/plan/plan.js';
 import { verifyEntry } from '../../runtime/src/store/entry.js';
 import { RunStore } from '../../runtime/src/store/run-store.js';
-import { openFile, ROOT, withEditorSession } from './codeServer.js';
+import { command, openFile, ROOT, withEditorSession } from './codeServer.js';
 
 const FULL = process.env['PTX_E2E_FULL'] === '1';
 
@@ -158,7 +158,12 @@ test('runs from the editor: Train with progress, Results and Attention panels, c
     // workbench restores the layout it last saved, which may have the Attention tab in front (it was, a few
     // steps ago) and a hidden webview is not rendered, so bring the Results tab to the front first: its
     // content can only come from the serializer.
-    await page.reload();
+    // Reloaded as a user does (Developer: Reload Window): the workbench shuts down and saves its layout
+    // first. A bare page reload does not wait for that save, so the restored tabs can be those of the
+    // last periodic save, before the Results panel switched to long.ptx.
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+    await command(page, 'Developer: Reload Window');
+    await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // It last showed long.ptx (its run trained a few steps; the failed run did not take the panel over),
     // which has no finished run: the panel says so instead of showing another spec's results.

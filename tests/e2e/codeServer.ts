@@ -1,6 +1,6 @@
 // A real VS Code for end-to-end tests: code-server 4.100.3 (installed by scripts/e2e-setup.sh under
 // .e2e/code-server) with the packaged extension installed from its .vsix, a scratch workspace, and a fresh
-// profile per run; driven by Playwright in Debian's Chromium. See ../shared/design/E2E.md for the traps.
+// profile per run; driven by Playwright in Debian's Chromium.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -110,7 +110,7 @@ test('ptx run: validation curves are stored, early stopping ends runs at the tar
     assert.deepEqual(verdicts.map((v) => v.method), ['full', 'prefix(length: 2, lr: [0.01, 0.03])']);
     // Each verdict agrees with its own numbers: learned exactly when the selected test mean reaches learned_at.
     for (const v of verdicts as Array<{ verdict: string; learnedAt: number; selected: { test: { mean: number } } | null }>) {
-      assert.notEqual((v as { verdict: string }).verdict, 'incomplete', JSON.stringify(v));
+      assert.notEqual(v.verdict, 'incomplete', JSON.stringify(v));
       assert.ok(v.selected, JSON.stringify(v));
       assert.equal(v.verdict === 'learned', v.selected.test.mean >= v.learnedAt, JSON.stringify(v));
     }

@@ -1,4 +1,4 @@
-// The paper's theorem, numerically (DESIGN.md §2): in layer 0, a prefix only rescales the content
+// The paper's theorem, numerically: in layer 0, a prefix only rescales the content
 // attention, A^pt_ij = (1 − α_i)·A_ij, and a head's output is the blend
 // t^pt_i = (1 − α_i)·t_i + α_i·Σ_r B_ir v'_r, for a random model and random prefixes in both spaces.
 // Also: LoRA with B = 0 is exactly the base model, and a soft prompt equals a residual prefix in layer 0.

@@ -1,7 +1,8 @@
 // Attention records for the probe: per-layer probabilities at the last decoding step, the prefix share α,
 // and the largest change of *relative* attention over content positions against the pretrained model.
-// The theorem (DESIGN.md §2) says a prefix only rescales content attention by (1 − α) in layer 0, so the
-// relative change there is 0 for context methods, while LoRA and full fine-tuning can change it.
+// The paper's layer-0 theorem (docs/diagnostics.md) says a prefix only rescales content attention by
+// (1 − α) in layer 0, so the relative change there is 0 for context methods, while LoRA and full
+// fine-tuning can change it.
 
 /** Probabilities as nested arrays [layer][head][query][key]. */
 export type AttentionMaps = number[][][][];
